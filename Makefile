@@ -1,0 +1,46 @@
+# ta-analysis: `make help` lists the targets. The two commands a newcomer needs:
+#   make report   clean, analyse and render the bundled sample
+#   make test     run every test
+# Both create .venv with the machine's python3 on first use, and reinstall only when
+# pyproject.toml changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SAMPLE := data/raw/sample/intake_export_sample.csv
+PROCESSED := data/processed
+SAMPLE_SEED := 20231
+SAMPLE_ROWS := 5000
+
+.DEFAULT_GOAL := help
+.PHONY: help install report clean-data test lab bench sample
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# jupyterlab pulls in rfc3987-syntax, which nothing here needs and which slows every kernel start
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install the project (done by every target that needs it)
+
+report: clean-data ## clean, analyse and render the bundled sample (writes data/processed/)
+
+clean-data: $(STAMP) ## clean the bundled sample export into data/processed/
+	$(BIN)/ta-analysis clean $(SAMPLE) --out $(PROCESSED)
+
+test: $(STAMP) ## run every test
+	$(BIN)/python -m pytest
+
+lab: $(STAMP) ## open JupyterLab on the project's environment
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP) ## benchmarks (slow; not part of make test)
+	$(BIN)/python benchmarks/bench_clean.py
+
+sample: $(STAMP) ## regenerate the bundled synthetic sample (same seed, same bytes)
+	$(BIN)/ta-analysis synth --rows $(SAMPLE_ROWS) --seed $(SAMPLE_SEED) --out $(SAMPLE)

@@ -1,0 +1,479 @@
+"""The second half of cleaning: anonymise, de-duplicate, apply the class definition, account for every record.
+
+Every input record ends with exactly one fate, in this order of precedence:
+
+1. ``quarantined``: unusable for every metric (rules in :data:`QUARANTINE_RULES`), with the
+   reason, the field and the offending raw value;
+2. ``duplicate``: an exact copy of an earlier record, or an earlier submission of the same
+   claimant and order superseded by a later one (the latest submission is kept), with the row it
+   duplicates;
+3. ``excluded``: fails the class definition (rules in :data:`CLASS_RULES`), with every rule failed;
+4. ``kept``: in the class.
+
+``intake.parquet`` holds the excluded and kept records (so excluded rows stay countable), with
+``in_class``, the subclass flags and the class rules each fails. ``audit.csv`` is the ledger: one
+row per input record; its fates add up to the input's records, exactly.
+
+Examples:
+    >>> from ta_analysis import config
+    >>> result = clean([config.SAMPLE_EXPORT])
+    >>> result.ledger["fate"].value_counts().sum() == result.summary["input_records"]
+    True
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import sys
+import warnings
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ta_analysis import anonymise, config
+from ta_analysis.errors import InputError
+from ta_analysis.normalise import ROW, Normalised, normalise_exports
+from ta_analysis.outputs import (
+    git_commit, package_version, staging, to_csv_bytes, to_json_bytes,
+)
+from ta_analysis.read import SOURCE_FILE, SOURCE_ROW
+from ta_analysis.schema import FIELDS, load_mapping
+
+FATES = ["kept", "excluded", "duplicate", "quarantined"]
+QUARANTINE_RULES = {
+    "unreadable_record": "the record could not be split into the header's columns",
+    "empty_record": "every field is blank",
+    "no_intake_id": "no intake id: the submission cannot be identified",
+    "no_claimant_identity": "no e-mail, phone or claimant key: the buyer cannot be counted",
+    "no_order_date_and_no_claim": "no readable order date and no claim data",
+    "no_usable_data": "no claim outcome, delivery status, customs fees or order amount",
+}
+CLASS_RULES = {
+    "not_us_buyer": "the buyer is outside the United States",
+    "country_unknown": "the buyer's country is not known",
+    "not_trade_assurance": "the order was not covered by Trade Assurance",
+    "trade_assurance_unknown": "Trade Assurance coverage is not known",
+    "order_date_unknown": "the order date is missing or unreadable",
+    "order_before_class_period": "the order was placed before the class period",
+    "order_after_class_period": "the order was placed after the class period",
+}
+CUSTOMS_GRACE_DAYS = 30
+LATE_QUALITY_CLAIM_DAYS = 30
+LEDGER_COLUMNS = [SOURCE_FILE.lstrip("_"), SOURCE_ROW.lstrip("_"), "intake_id", "fate", "reason", "rule",
+                  "field", "raw_value", "duplicate_of_file", "duplicate_of_row"]
+FREE_TEXT = ("narrative", "denial_reason")
+
+
+@dataclass(frozen=True)
+class ClassDefinition:
+    """Who is in the class (BRIEF.md defaults): U.S. buyers, Trade Assurance orders, order date in the period.
+
+    Attributes:
+        class_start: first order date in the class period.
+        class_end: last order date in the class period (default: the as-of date).
+        countries: buyer countries in the class (ISO 3166 alpha-2).
+        include_unknown_trade_assurance: count orders of unknown coverage in the class.
+    """
+
+    class_start: date = date.fromisoformat(config.DEFAULT_CLASS_START)
+    class_end: date | None = None
+    countries: tuple[str, ...] = ("US",)
+    include_unknown_trade_assurance: bool = False
+
+    def resolved(self, as_of: date) -> "ClassDefinition":
+        end = self.class_end or as_of
+        if end < self.class_start:
+            raise InputError(f"the class period ends ({end}) before it starts ({self.class_start})")
+        return ClassDefinition(self.class_start, end, self.countries, self.include_unknown_trade_assurance)
+
+
+@dataclass
+class CleanResult:
+    """Everything a clean produces, in memory (``write`` puts it on disk)."""
+
+    intake: pd.DataFrame
+    ledger: pd.DataFrame
+    problems: pd.DataFrame
+    unmapped: pd.DataFrame
+    headers: pd.DataFrame
+    summary: dict
+    key: anonymise.HashKey = field(repr=False, default=None)  # type: ignore[assignment]
+
+
+# --- quarantine ---------------------------------------------------------------------------------
+
+def quarantine_reasons(n: Normalised) -> pd.DataFrame:
+    """Per row, the first quarantine rule it meets (or missing), with the field and raw value."""
+    f = n.frame
+    raw_missing = f[[c for c in FIELDS if c in f.columns]].isna().all(axis=1)
+    identity = f["email"].notna() | f["phone"].notna() | f["claimant_key"].notna()
+    claim = (f["claim_filed"].fillna(False).astype(bool) | f["claim_outcome"].notna() | f["claim_date"].notna())
+    usable = (f["claim_outcome"].notna() | f["delivery_status"].notna() |
+              f["customs_fees_paid"].notna() | f["order_amount"].notna())
+    checks = [
+        ("empty_record", raw_missing, None),
+        ("no_intake_id", f["intake_id"].isna(), "intake_id"),
+        ("no_claimant_identity", ~identity, "email"),
+        ("no_order_date_and_no_claim", f["order_date"].isna() & ~claim, "order_date"),
+        ("no_usable_data", ~usable, "order_amount"),
+    ]
+    reason = pd.Series(pd.NA, index=f.index, dtype="str")
+    fld = pd.Series(pd.NA, index=f.index, dtype="str")
+    for rule, mask, column in checks:
+        new = mask & reason.isna()
+        reason[new] = rule
+        if column:
+            fld[new] = column
+    return pd.DataFrame({"rule": reason, "field": fld})
+
+
+# --- duplicates ---------------------------------------------------------------------------------
+
+def find_duplicates(f: pd.DataFrame, raw_text: pd.DataFrame, eligible: pd.Series) -> pd.DataFrame:
+    """Exact copies and superseded submissions among ``eligible`` rows.
+
+    Returns per row: ``dup_kind`` ('exact', 'superseded' or missing) and ``dup_of`` (the ``_row``
+    of the record it duplicates: the first copy, or the latest submission kept).
+    """
+    kind = pd.Series(pd.NA, index=f.index, dtype="str")
+    of = pd.Series(pd.NA, index=f.index, dtype="Int64")
+    el = eligible.to_numpy()
+    cells = raw_text.loc[el]
+    group = cells.groupby(list(cells.columns), dropna=False, sort=False).ngroup()
+    first = pd.Series(f.loc[el, ROW].to_numpy(), index=group.index).groupby(group.to_numpy()).transform("min")
+    exact = f.loc[el, ROW].to_numpy() != first.to_numpy()
+    idx = cells.index[exact]
+    kind[idx] = "exact"
+    of[idx] = first.to_numpy()[exact]
+
+    # Same claimant, same order, submitted again: keep the latest submission.
+    cand = eligible & kind.isna() & f["claimant_key"].notna() & f["order_id"].notna()
+    c = f.loc[cand, [ROW, "claimant_key", "order_id", "submitted_at"]]
+    c = c.assign(_t=c["submitted_at"].fillna(pd.Timestamp.min)).sort_values(["_t", ROW], kind="stable")
+    latest = c.groupby(["claimant_key", "order_id"], sort=False)[ROW].transform("last")
+    sup = c[ROW] != latest
+    kind[c.index[sup.to_numpy()]] = "superseded"
+    of[c.index[sup.to_numpy()]] = latest[sup].to_numpy()
+    return pd.DataFrame({"dup_kind": kind, "dup_of": of})
+
+
+# --- class definition ---------------------------------------------------------------------------
+
+def class_rules(f: pd.DataFrame, definition: ClassDefinition) -> pd.Series:
+    """Per row, the class rules it fails, ';'-joined in :data:`CLASS_RULES` order ('' when none)."""
+    country = f["claimant_country"]
+    ta = f["trade_assurance"]
+    od = f["order_date"]
+    start = pd.Timestamp(definition.class_start)
+    end = pd.Timestamp(definition.class_end)
+    fails = {
+        "not_us_buyer": country.notna() & ~country.isin(list(definition.countries)),
+        "country_unknown": country.isna(),
+        "not_trade_assurance": ta.eq(False).fillna(False),
+        "trade_assurance_unknown": ta.isna() & (not definition.include_unknown_trade_assurance),
+        "order_date_unknown": od.isna(),
+        "order_before_class_period": od.notna() & (od < start),
+        "order_after_class_period": od.notna() & (od > end),
+    }
+    out = pd.Series("", index=f.index, dtype="str")
+    for rule, mask in fails.items():
+        m = mask.to_numpy(dtype=bool)
+        out[m] = out[m] + np.where(out[m] == "", "", ";") + rule
+    return out
+
+
+def never_delivered(f: pd.DataFrame, as_of: date) -> pd.Series:
+    """BRIEF.md: ``not_delivered``, or held at customs with no delivered date once the promised
+    date + 30 days has passed by the as-of date. Missing where the outcome is not known (unknown
+    status, missing status, or a customs hold still within grace)."""
+    status = f["delivery_status"].astype("str")
+    grace_over = (f["promised_delivery_date"] + pd.Timedelta(days=CUSTOMS_GRACE_DAYS)) < pd.Timestamp(as_of)
+    held = status.eq("held_at_customs")
+    held_never = held & f["delivered_date"].isna() & grace_over.fillna(False)
+    held_delivered = held & f["delivered_date"].notna()
+    out = pd.Series(pd.NA, index=f.index, dtype="boolean")
+    out[status.isin(["delivered", "late", "partial"]) | held_delivered] = False
+    out[status.eq("not_delivered") | held_never] = True
+    return out
+
+
+def classify(f: pd.DataFrame, definition: ClassDefinition, as_of: date) -> pd.DataFrame:
+    """Class membership, subclasses and the flags the defence will raise; a new frame."""
+    rules = class_rules(f, definition)
+    out = f.copy()
+    out["class_rules_failed"] = rules
+    out["in_class"] = rules.eq("")
+    out["never_delivered"] = never_delivered(f, as_of)
+    unreimbursed = (f["customs_fees_paid_usd"] - f["customs_fees_reimbursed_usd"].fillna(0)).clip(lower=0)
+    out["customs_fees_unreimbursed_usd"] = unreimbursed.round(2)
+    outcome = f["claim_outcome"].astype("str")
+    out["subclass_refund_denial"] = out["in_class"] & outcome.isin(["denied", "partial_refund"])
+    out["subclass_customs_fee"] = out["in_class"] & unreimbursed.gt(0).fillna(False)
+    out["subclass_non_delivery"] = out["in_class"] & out["never_delivered"].fillna(False).astype(bool)
+    days_after = (f["claim_date"] - f["delivered_date"]).dt.days
+    out["flag_late_quality_claim"] = (f["issue_quality"].fillna(False).astype(bool)
+                                      & days_after.gt(LATE_QUALITY_CLAIM_DAYS).fillna(False))
+    out["flag_missing_evidence"] = f["evidence_kept"].eq(False).fillna(False).astype(bool)
+    return out
+
+
+# --- the whole clean ----------------------------------------------------------------------------
+
+def clean(
+    inputs: list[str | Path],
+    *,
+    mapping: str | Path | None = None,
+    as_of: date | None = None,
+    definition: ClassDefinition = ClassDefinition(),
+    key: anonymise.HashKey | None = None,
+    progress: bool = False,
+) -> CleanResult:
+    """Read, normalise, anonymise, de-duplicate and classify intake exports (nothing is written)."""
+    from tqdm import tqdm
+
+    steps = tqdm(total=5, desc="clean", unit="step", disable=not progress, file=sys.stderr)
+    mapping_obj = load_mapping(mapping)
+    steps.set_postfix_str("reading and normalising")
+    n = normalise_exports(list(inputs), mapping_obj, as_of)
+    steps.update()
+    as_of_date = n.as_of
+    definition = definition.resolved(as_of_date)
+    key = key or anonymise.load_key()
+    f = n.frame
+
+    steps.set_postfix_str("anonymising")
+    f = f.assign(claimant_key=anonymise.claimant_keys(f["email"], f["phone"], f["claimant_key"], key))
+    steps.update()
+
+    steps.set_postfix_str("quarantine and duplicates")
+    q = quarantine_reasons(n)
+    raw_text = _raw_cells(n)
+    dups = find_duplicates(f, raw_text, q["rule"].isna())
+    steps.update()
+
+    steps.set_postfix_str("class definition")
+    analysed = q["rule"].isna() & dups["dup_kind"].isna()
+    classified = classify(f.loc[analysed.to_numpy()], definition, as_of_date)
+    steps.update()
+
+    steps.set_postfix_str("ledger")
+    ledger = _ledger(n, f, q, dups, classified)
+    intake = _intake_table(classified, n)
+    summary = _summary(n, ledger, intake, definition, key, mapping_obj)
+    steps.update()
+    steps.close()
+    problems = anonymise.redact_frame(
+        n.problems.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW]),
+        free_text=("raw_value",))
+    unmapped = anonymise.redact_frame(n.unmapped_spellings(), free_text=("raw_value",))
+    return CleanResult(intake, ledger, problems, unmapped, n.headers, summary, key)
+
+
+def _raw_cells(n: Normalised) -> pd.DataFrame:
+    """The typed canonical fields as text, to compare records cell by cell for exact copies."""
+    cols = [c for c in FIELDS if c in n.frame.columns]
+    return n.frame[cols].astype("str")
+
+
+def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
+            classified: pd.DataFrame) -> pd.DataFrame:
+    rows = f[[ROW, SOURCE_FILE, SOURCE_ROW, "intake_id"]].copy()
+    fate = pd.Series("kept", index=f.index, dtype="str")
+    reason = pd.Series("", index=f.index, dtype="str")
+    rule = pd.Series("", index=f.index, dtype="str")
+    fld = pd.Series("", index=f.index, dtype="str")
+    raw_value = pd.Series("", index=f.index, dtype="str")
+    dup_file = pd.Series("", index=f.index, dtype="str")
+    dup_row = pd.Series(pd.NA, index=f.index, dtype="Int64")
+
+    # Quarantined: the rule, the field, and the raw value(s) that made the row unusable.
+    qm = q["rule"].notna()
+    fate[qm] = "quarantined"
+    rule[qm] = q["rule"][qm]
+    reason[qm] = q["rule"][qm].map(QUARANTINE_RULES)
+    fld[qm] = q["field"][qm].fillna("")
+    first_problem = n.problems.drop_duplicates(ROW).set_index(ROW)
+    has_problem = qm & f[ROW].isin(first_problem.index)
+    pr = first_problem.reindex(f.loc[has_problem, ROW])
+    fld[has_problem] = pr["field"].to_numpy()
+    raw_value[has_problem] = pr["raw_value"].fillna("").to_numpy()
+    reason[has_problem] = reason[has_problem] + " (" + pr["field"].to_numpy() + ": " + pr["problem"].to_numpy() + ")"
+
+    # Duplicates: which row each one duplicates.
+    dm = dups["dup_kind"].notna()
+    fate[dm] = "duplicate"
+    rule[dm] = dups["dup_kind"][dm].map({"exact": "exact_copy", "superseded": "superseded_submission"})
+    reason[dm] = dups["dup_kind"][dm].map({"exact": "identical to an earlier record",
+                                           "superseded": "the same claimant and order was submitted again later; the latest submission is kept"})
+    by_row = f.set_index(ROW)
+    target = dups.loc[dm, "dup_of"].astype("int64").to_numpy()
+    dup_file[dm] = by_row.loc[target, SOURCE_FILE].to_numpy()
+    dup_row[dm] = by_row.loc[target, SOURCE_ROW].to_numpy()
+
+    # Excluded by the class definition: every rule failed (the first in `rule`).
+    failed = classified["class_rules_failed"]
+    ex_idx = failed.index[failed.ne("").to_numpy()]
+    fate[ex_idx] = "excluded"
+    reason[ex_idx] = failed[ex_idx]
+    rule[ex_idx] = failed[ex_idx].str.split(";").str[0]
+    ledger = pd.DataFrame({
+        "source_file": rows[SOURCE_FILE], "source_row": rows[SOURCE_ROW], "intake_id": rows["intake_id"],
+        "fate": fate, "reason": reason, "rule": rule, "field": fld, "raw_value": raw_value,
+        "duplicate_of_file": dup_file, "duplicate_of_row": dup_row,
+    })
+    rejects = n.rejects
+    if len(rejects):
+        ledger = pd.concat([ledger, pd.DataFrame({
+            "source_file": rejects[SOURCE_FILE], "source_row": rejects[SOURCE_ROW].astype("Int64"),
+            "intake_id": pd.NA, "fate": "quarantined",
+            "reason": QUARANTINE_RULES["unreadable_record"] + " (" + rejects["reason"] + ")",
+            "rule": "unreadable_record", "field": "", "raw_value": rejects["text"],
+            "duplicate_of_file": "", "duplicate_of_row": pd.NA,
+        })], ignore_index=True)
+        order = {name: i for i, name in enumerate(dict.fromkeys(n.frame[SOURCE_FILE].tolist() + rejects[SOURCE_FILE].tolist()))}
+        ledger = ledger.sort_values(["source_file", "source_row"], key=lambda s: s.map(order) if s.name == "source_file" else s,
+                                    kind="stable").reset_index(drop=True)
+    ledger["source_row"] = ledger["source_row"].astype("Int64")
+    return anonymise.redact_frame(ledger, free_text=("raw_value",))
+
+
+def _intake_table(classified: pd.DataFrame, n: Normalised) -> pd.DataFrame:
+    """The analysed rows (kept + excluded): no raw identifiers, free text redacted."""
+    problem_fields = n.problems.groupby(ROW)["field"].agg(lambda s: ";".join(dict.fromkeys(s)))
+    out = classified.drop(columns=["email", "phone"]).copy()
+    out["problem_fields"] = out[ROW].map(problem_fields).fillna("").astype("str")
+    out = out.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW])
+    front = ["source_file", "source_row", "intake_id", "claimant_key", "in_class", "class_rules_failed",
+             "subclass_refund_denial", "subclass_customs_fee", "subclass_non_delivery"]
+    out = out[front + [c for c in out.columns if c not in front]]
+    return anonymise.redact_frame(out.reset_index(drop=True), free_text=FREE_TEXT)
+
+
+def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definition: ClassDefinition,
+             key: anonymise.HashKey, mapping) -> dict:
+    fates = ledger["fate"].value_counts()
+    by_reason = (ledger[ledger["fate"] != "kept"].groupby(["fate", "rule"]).size()
+                 .reset_index(name="records").to_dict("records"))
+    excluded_any = {r: int(intake["class_rules_failed"].str.split(";").apply(lambda x, r=r: r in x).sum())
+                    for r in CLASS_RULES}
+    members = intake[intake["in_class"]]
+    input_records = int(sum(i["rows"] + i["rejected_records"] for i in n.inputs))
+    summary = {
+        "inputs": [{k: v for k, v in i.items() if k != "path"} for i in n.inputs],
+        "input_records": input_records,
+        "fates": {f: int(fates.get(f, 0)) for f in FATES},
+        "reconciles": bool(int(fates.sum()) == input_records == len(ledger)),
+        "by_rule": by_reason,
+        "class_rule_failures_any": excluded_any,
+        "class_members": int(members["claimant_key"].nunique()),
+        "subclass_members": {
+            "refund_denial": int(members.loc[members["subclass_refund_denial"], "claimant_key"].nunique()),
+            "customs_fee": int(members.loc[members["subclass_customs_fee"], "claimant_key"].nunique()),
+            "non_delivery": int(members.loc[members["subclass_non_delivery"], "claimant_key"].nunique()),
+        },
+        "flags": {
+            "late_quality_claim": int(members["flag_late_quality_claim"].sum()),
+            "missing_evidence": int(members["flag_missing_evidence"].sum()),
+        },
+        "problems": int(len(n.problems)),
+        "parameters": {
+            "as_of": n.as_of.isoformat(),
+            "class_start": definition.class_start.isoformat(),
+            "class_end": definition.class_end.isoformat(),
+            "countries": list(definition.countries),
+            "include_unknown_trade_assurance": definition.include_unknown_trade_assurance,
+            "customs_grace_days": CUSTOMS_GRACE_DAYS,
+            "mapping": None if mapping.path is None else {
+                "file": Path(mapping.path).name,
+                "sha256": hashlib.sha256(Path(mapping.path).read_bytes()).hexdigest()},
+            "day_first": mapping.day_first,
+            "default_currency": mapping.default_currency,
+        },
+        "hash_key": key.label,
+        "fx_source": n.fx_source,
+        "package_version": package_version(),
+        "git_commit": git_commit(),
+    }
+    return summary
+
+
+def write(result: CleanResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write the outputs atomically; refuse (writing nothing) if an identifier survived anywhere."""
+    out_dir = Path(out_dir)
+    files = {
+        "intake.parquet": _parquet_bytes(result.intake),
+        "intake.csv": to_csv_bytes(result.intake),
+        "audit.csv": to_csv_bytes(result.ledger),
+        "problems.csv": to_csv_bytes(result.problems),
+        "unmapped_spellings.csv": to_csv_bytes(result.unmapped),
+        "header_mapping.csv": to_csv_bytes(result.headers),
+        "cleaning_summary.json": to_json_bytes(result.summary),
+    }
+    for name, data in files.items():
+        if name.endswith(".parquet"):
+            text = to_csv_bytes(result.intake).decode("utf-8")
+        else:
+            text = data.decode("utf-8")
+        found = anonymise.scan_text(text)
+        if found:
+            raise RuntimeError(f"refusing to write: a {found[0]} survived redaction in {name}; "
+                               "nothing was written")
+    with staging(out_dir) as tmp:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+    return {name: out_dir / name for name in files}
+
+
+def _parquet_bytes(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False, engine="pyarrow")
+    return buf.getvalue()
+
+
+def _is_sample(paths: list[Path]) -> bool:
+    from ta_analysis.read import sha256_file
+
+    sample = config.SAMPLE_EXPORT
+    if not sample.exists():
+        return False
+    digest = sha256_file(sample)
+    return all(sha256_file(p) == digest for p in paths if Path(p).exists())
+
+
+def closing_summary(result: CleanResult, out_dir: Path) -> str:
+    s = result.summary
+    lines = [f"{s['input_records']:,} records in from {len(s['inputs'])} file(s); as of {s['parameters']['as_of']}, "
+             f"class period {s['parameters']['class_start']} to {s['parameters']['class_end']}"]
+    for fate in FATES:
+        lines.append(f"  {fate:<12}{s['fates'][fate]:>9,}")
+        for r in s["by_rule"]:
+            if r["fate"] == fate:
+                lines.append(f"      {r['rule']:<32}{r['records']:>7,}")
+    lines.append(f"  {'reconciles':<12}{'yes' if s['reconciles'] else 'NO'}")
+    lines.append(f"class members (distinct claimants): {s['class_members']:,}; subclasses: "
+                 + ", ".join(f"{k} {v:,}" for k, v in s["subclass_members"].items()))
+    lines.append(f"{s['problems']:,} values could not be read (problems.csv); written to {out_dir}/")
+    return "\n".join(lines)
+
+
+def clean_command(args: argparse.Namespace) -> int:
+    """``ta-analysis clean``."""
+    definition = ClassDefinition(
+        class_start=args.class_start or ClassDefinition().class_start, class_end=args.class_end)
+    key = anonymise.load_key()
+    if key.is_default and not _is_sample(args.inputs):
+        warnings.warn(
+            "cleaning a real export with the PUBLIC default hash key: claimant keys can be "
+            f"reversed by anyone; set {anonymise.KEY_ENV} or {anonymise.KEY_FILE_ENV}", stacklevel=1)
+        print(f"ta-analysis: warning: no secret hash key set ({anonymise.KEY_ENV}); using the public "
+              "default, fit only for the synthetic sample", file=sys.stderr)
+    result = clean(args.inputs, mapping=args.mapping, as_of=args.as_of, definition=definition, key=key,
+                   progress=not args.quiet and sys.stderr.isatty())
+    write(result, args.out)
+    print(closing_summary(result, args.out))
+    return 0

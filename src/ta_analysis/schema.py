@@ -1,0 +1,182 @@
+"""The canonical intake schema and the mapping of an export's headers onto it.
+
+Built-in aliases live in ``data/header_aliases.csv``; a new vendor's export can add its own in a
+TOML mapping file::
+
+    # mapping.toml
+    [columns]
+    "Order Dt" = "order_date"
+    "Amt (local)" = "order_amount"
+
+    [options]
+    day_first = true          # slash dates in this export are day-first (05/04/2023 = 5 April)
+    default_currency = "USD"  # amounts with no currency anywhere are in this currency
+
+Headers are matched ignoring case, spaces and punctuation: "Order Total (USD)" is "ordertotalusd".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ta_analysis.errors import InputError
+from ta_analysis.vocab import read_crosswalk
+
+# field: kind. Kinds drive normalisation (ta_analysis.normalise).
+FIELDS: dict[str, str] = {
+    "intake_id": "id",
+    "submitted_at": "timestamp",
+    "email": "identifier",
+    "phone": "identifier",
+    "claimant_key": "id",
+    "claimant_state": "us_state",
+    "claimant_country": "country",
+    "buyer_type": "buyer_type",
+    "order_id": "id",
+    "supplier_key": "id",
+    "order_date": "date",
+    "order_amount": "money",
+    "order_currency": "currency",
+    "product_category": "text",
+    "trade_assurance": "boolean",
+    "promised_delivery_date": "date",
+    "delivered_date": "date",
+    "delivery_status": "delivery_status",
+    "issues": "issues",
+    "customs_fees_paid": "money",
+    "customs_fees_currency": "currency",
+    "customs_fees_reimbursed": "money",
+    "claim_filed": "boolean",
+    "claim_date": "date",
+    "claim_outcome": "claim_outcome",
+    "refund_amount": "money",
+    "denial_reason": "free_text",
+    "narrative": "free_text",
+    "evidence_kept": "boolean",
+}
+REQUIRED = ["intake_id", "submitted_at", "order_id", "order_date", "order_amount"]
+IDENTITY = ["email", "phone", "claimant_key"]  # at least one is required
+OPTIONS = {"day_first": bool, "default_currency": str}
+
+
+def header_key(header: str) -> str:
+    """Case, spacing and punctuation insensitive key: 'Order Total (USD)' -> 'ordertotalusd'."""
+    return re.sub(r"[^0-9a-z]+", "", str(header).lower())
+
+
+@lru_cache(maxsize=1)
+def builtin_aliases() -> dict[str, str]:
+    table = read_crosswalk("header_aliases.csv")
+    unknown = set(table["canonical_field"]) - set(FIELDS)
+    if unknown:
+        raise ValueError(f"header_aliases.csv names unknown fields: {sorted(unknown)}")
+    out: dict[str, str] = {}
+    for fld, alias in zip(table["canonical_field"], table["alias"]):
+        k = header_key(alias)
+        if out.get(k, fld) != fld:
+            raise ValueError(f"header_aliases.csv: alias {alias!r} maps to {out[k]} and {fld}")
+        out[k] = fld
+    return out
+
+
+@dataclass
+class Mapping:
+    """A user mapping file: extra header aliases and export options."""
+
+    columns: dict[str, str] = field(default_factory=dict)
+    day_first: bool = False
+    default_currency: str | None = None
+    path: Path | None = None
+
+
+def load_mapping(path: str | Path | None) -> Mapping:
+    """Read a TOML mapping file; every error names the file and the bad entry."""
+    if path is None:
+        return Mapping()
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such mapping file", file=str(path))
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    unknown_sections = set(doc) - {"columns", "options"}
+    if unknown_sections:
+        raise InputError(f"unknown section(s) {sorted(unknown_sections)}; expected [columns] and [options]",
+                         file=str(path))
+    columns = doc.get("columns", {})
+    for header, fld in columns.items():
+        if fld not in FIELDS:
+            close = difflib.get_close_matches(str(fld), list(FIELDS), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise InputError(f"[columns] maps {header!r} to unknown field {fld!r}{hint}", file=str(path))
+    options = doc.get("options", {})
+    for name, value in options.items():
+        if name not in OPTIONS:
+            raise InputError(f"unknown option {name!r} in [options]; known: {sorted(OPTIONS)}", file=str(path))
+        if not isinstance(value, OPTIONS[name]):
+            raise InputError(f"option {name} must be {OPTIONS[name].__name__}, got {value!r}", file=str(path))
+    return Mapping(columns=dict(columns), day_first=options.get("day_first", False),
+                   default_currency=options.get("default_currency"), path=path)
+
+
+@dataclass
+class HeaderMap:
+    """Which header went to which field, and which headers were left unmapped."""
+
+    file: str
+    fields: dict[str, str]  # canonical field -> export header
+    unmapped: list[str]
+
+    def report(self) -> list[dict[str, str]]:
+        rows = [{"file": self.file, "header": h, "field": f} for f, h in self.fields.items()]
+        rows += [{"file": self.file, "header": h, "field": ""} for h in self.unmapped]
+        return rows
+
+
+def map_headers(headers: list[str], file: str, mapping: Mapping | None = None) -> HeaderMap:
+    """Map an export's headers onto canonical fields.
+
+    Raises:
+        InputError: two headers claim one field, or a required field has no header (the message
+            names the field, the file and the closest headers present).
+    """
+    mapping = mapping or Mapping()
+    user = {header_key(h): f for h, f in mapping.columns.items()}
+    aliases = {**builtin_aliases(), **user}
+    fields: dict[str, str] = {}
+    unmapped: list[str] = []
+    for h in headers:
+        fld = aliases.get(header_key(h))
+        if fld is None:
+            unmapped.append(h)
+            continue
+        if fld in fields:
+            raise InputError(f"columns {fields[fld]!r} and {h!r} both map to {fld}; "
+                             "name one in a mapping file's [columns]", file=file)
+        fields[fld] = h
+    for fld in REQUIRED:
+        if fld not in fields:
+            raise InputError(f"no column for {fld}{_did_you_mean(fld, unmapped)}; map it in a "
+                             "--mapping file's [columns]", file=file)
+    if not any(f in fields for f in IDENTITY):
+        raise InputError("no column identifies the claimant (an e-mail, phone or claimant_key column)"
+                         f"{_did_you_mean('email', unmapped)}", file=file)
+    return HeaderMap(file, fields, unmapped)
+
+
+def _did_you_mean(fld: str, candidates: list[str]) -> str:
+    if not candidates:
+        return ""
+    words = set(fld.split("_"))
+    keyed = {header_key(c): c for c in candidates}
+    close = difflib.get_close_matches(header_key(fld), list(keyed), n=3, cutoff=0.5)
+    # Also offer headers sharing a word with the field ("Order Dt" for order_date).
+    sharing = [c for c in candidates if words & set(re.findall(r"[a-z]+", c.lower()))]
+    names = list(dict.fromkeys([keyed[c] for c in close] + sharing))[:3]
+    return "; did you mean " + " or ".join(repr(n) for n in names) + "?" if names else ""

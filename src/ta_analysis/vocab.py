@@ -1,0 +1,130 @@
+"""Vocabulary is data: crosswalk CSVs in the package map raw spellings to canonical values.
+
+Each crosswalk (``data/<name>.csv``, columns ``raw_value,canonical_value``, ``#`` header comments
+saying where it came from) is matched case- and whitespace-insensitively. An empty
+``canonical_value`` is a known way of saying "missing". Values no spelling matches are tried
+against that vocabulary's rows of ``data/patterns.csv`` (documented regular expressions for free
+text such as "Partial refund (30%)"), and what still matches nothing is reported as unmapped.
+
+Examples:
+    >>> import pandas as pd
+    >>> r = map_vocab(pd.Series(["REJECTED", "Partial refund (50%)", "it's complicated"]), "claim_outcome")
+    >>> r.values.tolist()
+    ['denied', 'partial_refund', nan]
+    >>> r.unmapped.tolist()
+    [False, False, True]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ta_analysis.config import PACKAGE_DATA
+
+VOCABULARIES = {
+    "boolean": "booleans.csv",
+    "buyer_type": "buyer_types.csv",
+    "delivery_status": "delivery_statuses.csv",
+    "claim_outcome": "claim_outcomes.csv",
+    "issue": "issues.csv",
+    "us_state": "us_states.csv",
+    "country": "countries.csv",
+    "currency": "currencies.csv",
+}
+
+# The canonical values of each vocabulary, in their report order.
+CATEGORIES = {
+    "buyer_type": ["individual", "small_business", "other"],
+    "delivery_status": ["delivered", "late", "not_delivered", "partial", "held_at_customs", "unknown"],
+    "claim_outcome": ["full_refund", "partial_refund", "denied", "pending", "no_response", "withdrawn"],
+    "issue": ["quality", "delay", "customs", "non_delivery"],
+}
+
+
+def read_crosswalk(filename: str) -> pd.DataFrame:
+    """A package CSV with ``#`` comment lines, every cell as text ('' where empty)."""
+    return pd.read_csv(PACKAGE_DATA / filename, comment="#", dtype=str, keep_default_na=False,
+                       encoding="utf-8")
+
+
+def key(series: pd.Series) -> pd.Series:
+    """The matching key of a spelling: lower case, inner white space collapsed, trimmed."""
+    return series.astype("str").str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+@lru_cache(maxsize=None)
+def crosswalk(vocabulary: str) -> dict[str, str | None]:
+    """Spelling key -> canonical value (None for a known "missing" spelling)."""
+    table = read_crosswalk(VOCABULARIES[vocabulary])
+    keys = key(table["raw_value"])
+    dupes = keys[keys.duplicated()]
+    if len(dupes):
+        raise ValueError(f"{VOCABULARIES[vocabulary]}: spelling listed twice: {dupes.tolist()}")
+    return {k: (v or None) for k, v in zip(keys, table["canonical_value"])}
+
+
+@lru_cache(maxsize=None)
+def patterns(vocabulary: str) -> list[tuple[str, str]]:
+    table = read_crosswalk("patterns.csv")
+    rows = table[table["vocabulary"] == vocabulary]
+    return list(zip(rows["pattern"], rows["canonical_value"]))
+
+
+@dataclass
+class Mapped:
+    """Result of mapping a column of spellings.
+
+    Attributes:
+        values: canonical values (missing where the input was missing, a known "missing"
+            spelling, or unmapped).
+        unmapped: True where a non-missing input matched no spelling and no pattern.
+    """
+
+    values: pd.Series
+    unmapped: pd.Series
+
+
+def map_vocab(series: pd.Series, vocabulary: str) -> Mapped:
+    """Map raw spellings onto a vocabulary's canonical values (vectorised over distinct values)."""
+    present = series.notna()
+    k = key(series.where(present, ""))
+    table = crosswalk(vocabulary)
+    # Map the distinct keys once; exports repeat a few dozen spellings over millions of rows.
+    uniques = pd.unique(k[present].to_numpy())
+    known = np.array([u in table for u in uniques], dtype=bool)
+    canon = np.array([table.get(u) for u in uniques], dtype=object)
+    for pattern, value in patterns(vocabulary):
+        todo = ~known
+        if not todo.any():
+            break
+        hit = pd.Series(uniques[todo], dtype="str").str.contains(pattern, case=False, regex=True).to_numpy()
+        where = np.flatnonzero(todo)[hit]
+        canon[where] = value
+        known[where] = True
+    lookup = pd.Series(canon, index=uniques, dtype=object)
+    values = k.map(lookup).where(present)
+    unmapped = present & k.isin(set(uniques[~known]))
+    return Mapped(values.astype("str") if vocabulary not in ("boolean",) else values, unmapped)
+
+
+def map_boolean(series: pd.Series) -> Mapped:
+    """Yes/No/Y/N/TRUE/1/"Not sure"... -> nullable boolean."""
+    r = map_vocab(series, "boolean")
+    values = r.values.map({"true": True, "false": False}).astype("boolean")
+    return Mapped(values, r.unmapped)
+
+
+def unmapped_report(series: pd.Series, unmapped: pd.Series, field: str) -> pd.DataFrame:
+    """Every spelling that mapped to nothing, with how often it occurs."""
+    bad = series[unmapped.to_numpy(dtype=bool)]
+    counts = bad.value_counts(sort=False).rename_axis("raw_value").reset_index(name="count")
+    counts.insert(0, "field", field)
+    return counts.sort_values(["count", "raw_value"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def empty_mask(n: int) -> np.ndarray:
+    return np.zeros(n, dtype=bool)

@@ -1,0 +1,46 @@
+"""The command line: --help everywhere, exit 2 with one line for user errors, never a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from ta_analysis.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ta_analysis", *args], capture_output=True, text=True)
+
+
+def test_module_and_help():
+    r = run("--help")
+    assert r.returncode == 0 and "synth" in r.stdout and "clean" in r.stdout
+
+
+@pytest.mark.parametrize("sub", ["synth", "clean"])
+def test_each_subcommand_has_help(sub, capsys):
+    assert main([sub, "--help"]) == 0
+    assert "usage: ta-analysis " + sub in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["bogus"], "invalid choice: 'bogus'"),
+        ([], "the following arguments are required: COMMAND"),
+        (["synth", "--rows", "ten", "--seed", "1", "--out", "x.csv"], "not a whole number: 'ten'"),
+        (["synth", "--rows", "0", "--seed", "1", "--out", "x.csv"], "must be at least 1, got 0"),
+        (["synth", "--rows", "5", "--seed", "1", "--out", "x.parquet"], "must end in .csv or .xlsx"),
+        (["clean", "no/such/file.csv", "--out", "o"], "no/such/file.csv"),
+        (["clean", "x.csv", "--out", "o", "--as-of", "yesterday"], "not a date in YYYY-MM-DD form: 'yesterday'"),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(args, needle, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run(*args)
+    assert r.returncode == 2, r.stderr
+    assert needle in r.stderr
+    assert "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
