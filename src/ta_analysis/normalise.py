@@ -213,7 +213,8 @@ def _issues(raw: pd.DataFrame, out: pd.DataFrame, problems: _Problems) -> None:
     """One cell of several issues ("Quality; Customs", "Never arrived|Late") -> one boolean each."""
     cell = raw["issues"]
     tokens = cell.str.split(ISSUE_SPLIT, regex=True).explode()
-    tokens = tokens[tokens.notna() & (tokens.str.strip() != "")]
+    tokens = tokens[tokens.notna()].astype("str")
+    tokens = tokens[tokens.str.strip() != ""]
     mapped = map_vocab(tokens, "issue")
     bad_rows = pd.Series(mapped.unmapped.to_numpy(), index=tokens.index).groupby(level=0).any()
     bad_tokens = tokens[mapped.unmapped.to_numpy()].groupby(level=0).agg("; ".join)

@@ -159,7 +159,7 @@ def find_header_row(rows: list[list[object]]) -> int:
     if not filled:
         return 0
     typical = max(set(filled), key=lambda c: (filled.count(c), c))
-    return next(i for i, c in enumerate(counts) if c >= 0.8 * typical)
+    return next(i for i, c in enumerate(counts) if c >= 0.6 * typical)
 
 
 def _check_headers(headers: list[object], path: Path, header_row: int) -> list[str]:

@@ -171,12 +171,13 @@ def map_headers(headers: list[str], file: str, mapping: Mapping | None = None) -
 
 
 def _did_you_mean(fld: str, candidates: list[str]) -> str:
-    if not candidates:
-        return ""
-    words = set(fld.split("_"))
-    keyed = {header_key(c): c for c in candidates}
-    close = difflib.get_close_matches(header_key(fld), list(keyed), n=3, cutoff=0.5)
-    # Also offer headers sharing a word with the field ("Order Dt" for order_date).
-    sharing = [c for c in candidates if words & set(re.findall(r"[a-z]+", c.lower()))]
-    names = list(dict.fromkeys([keyed[c] for c in close] + sharing))[:3]
+    """The unmapped headers closest to any known alias of ``fld`` ("Purchase Dt" ~ "Purchase Date")."""
+    aliases = [k for k, f in builtin_aliases().items() if f == fld] + [header_key(fld)]
+    scored = []
+    for c in candidates:
+        ck = header_key(c)
+        best = max(difflib.SequenceMatcher(None, ck, a).ratio() for a in aliases)
+        if best >= 0.6:
+            scored.append((-best, c))
+    names = [c for _, c in sorted(scored)[:3]]
     return "; did you mean " + " or ".join(repr(n) for n in names) + "?" if names else ""

@@ -495,10 +495,11 @@ def _render(truth: pd.DataFrame, rng: np.random.Generator, rates: Rates) -> tupl
                 out[f][i] = _fmt_date(d, date_style[i, j])
         cents = bool(round(t["order_amount"] * 100) % 100) or pk[6] < 500
         text, named = _fmt_money(t["order_amount"], t["order_currency"], money_style[i, 0], cents)
+        order_conflict = bool(conflict[i] and named)
         out["order_amount"][i] = text
         cur_spell = {"USD": ["USD", "usd", "US Dollar"], "CNY": ["CNY", "RMB", "CNY"], "EUR": ["EUR", "Euro", "EUR"]}
         out["order_currency"][i] = "" if (named and blank_cur[i]) else _pick(cur_spell[t["order_currency"]], pk[7])
-        if conflict[i] and named:
+        if order_conflict:
             other = "EUR" if t["order_currency"] != "EUR" else "USD"
             out["order_currency"][i] = other
         out["product_category"][i] = t["product_category"]
@@ -533,7 +534,7 @@ def _render(truth: pd.DataFrame, rng: np.random.Generator, rates: Rates) -> tupl
         out["denial_reason"][i] = "" if pd.isna(t["denial_reason"]) else t["denial_reason"]
         out["narrative"][i] = "" if pd.isna(t["narrative"]) else t["narrative"]
         out["evidence_kept"][i] = _bool_text(t["evidence_kept"], pk[15])
-        if conflict[i] and named:
+        if order_conflict:
             unparseable[i].append("order_currency")
     return pd.DataFrame(out), unparseable
 

@@ -1,0 +1,177 @@
+"""Date and money parsers: exact values on hand-checked cases, and never an exception (hypothesis)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ta_analysis.parse import parse_date, parse_money, parse_timestamp
+
+
+def one_date(text, **kw):
+    r = parse_date(pd.Series([text], dtype="str"), **kw)
+    v = r.values.iloc[0]
+    return (None if pd.isna(v) else v.date()), (None if pd.isna(r.problem.iloc[0]) else r.problem.iloc[0])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2023-04-05", date(2023, 4, 5)),
+    ("04/05/2023", date(2023, 4, 5)),
+    ("4/5/2023", date(2023, 4, 5)),
+    ("4/5/23", date(2023, 4, 5)),
+    ("5 Apr 2023", date(2023, 4, 5)),
+    ("5 April 2023", date(2023, 4, 5)),
+    ("April 5, 2023", date(2023, 4, 5)),
+    ("Sept 3, 2022", date(2022, 9, 3)),
+    ("2023-04-05T14:03:22", date(2023, 4, 5)),
+    ("2023-04-05T23:30:00Z", date(2023, 4, 5)),
+    ("45021", date(2023, 4, 5)),
+    ("45021.75", date(2023, 4, 5)),
+    ("  2023-04-05 ", date(2023, 4, 5)),
+])
+def test_date_formats(text, expected):
+    assert one_date(text) == (expected, None)
+
+
+def test_day_first_when_the_mapping_says_so():
+    assert one_date("04/05/2023", day_first=True) == (date(2023, 5, 4), None)
+
+
+@pytest.mark.parametrize("text", ["unknown", "N/A", "", "n/a", "TBD", None])
+def test_known_missing_is_not_a_problem(text):
+    assert one_date(text) == (None, None)
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("2023-02-30", "impossible date"),
+    ("02/30/2023", "impossible date"),
+    ("13/01/2023", "impossible date"),
+    ("1/1/1900", "before 2000-01-01"),
+    ("01/01/2031", "after the as-of date 2025-06-30"),
+    ("last spring", "unrecognised date format"),
+    ("2023/04/05/06", "unrecognised date format"),
+])
+def test_invalid_dates_are_problems_not_guesses(text, problem):
+    assert one_date(text, latest="2025-06-30") == (None, problem)
+
+
+def test_timestamps_keep_the_time():
+    r = parse_timestamp(pd.Series(["2023-04-05 14:03:22", "04/05/2023 14:03", "45021.585671", "2023-04-05T14:03:22+02:00"]))
+    assert r.values.dt.strftime("%Y-%m-%d %H:%M:%S").tolist() == [
+        "2023-04-05 14:03:22", "2023-04-05 14:03:00", "2023-04-05 14:03:22", "2023-04-05 12:03:22"]
+
+
+@pytest.mark.parametrize("text, value, currency", [
+    ("$1,234.50", 1234.5, "USD"),
+    ("USD 1,234.50", 1234.5, "USD"),
+    ("US$1,234.50", 1234.5, "USD"),
+    ("1234.5", 1234.5, None),
+    ("¥8,000", 8000.0, "CNY"),
+    ("RMB 8000", 8000.0, "CNY"),
+    ("8000 yuan", 8000.0, "CNY"),
+    ("1.234,50 €", 1234.5, "EUR"),
+    ("€1,234.50", 1234.5, "EUR"),
+    ("1 234,50 EUR", 1234.5, "EUR"),
+    ("1,5", 1.5, None),
+    ("1,234", 1234.0, None),
+    ("1.234", 1234.0, None),
+    ("0.125", 0.125, None),
+    ("1,234,567.89", 1234567.89, None),
+    ("1.234.567,89", 1234567.89, None),
+    ("(50.00)", -50.0, None),
+    ("($50.00)", -50.0, "USD"),
+    ("-$5", -5.0, "USD"),
+    ("none", 0.0, None),
+])
+def test_money_forms(text, value, currency):
+    r = parse_money(pd.Series([text], dtype="str"))
+    assert r.values.iloc[0] == pytest.approx(value)
+    assert (None if pd.isna(r.currency.iloc[0]) else r.currency.iloc[0]) == currency
+    assert pd.isna(r.problem.iloc[0])
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("a lot", "unrecognised amount"),
+    ("$--", "unrecognised amount"),
+    ("12.34.56", "malformed number"),
+    ("1,23,4.5", "malformed number"),
+    ("XYZ 100", "unknown currency word"),
+    ("$100 EUR", "two different currencies in one amount"),
+])
+def test_money_problems(text, problem):
+    r = parse_money(pd.Series([text], dtype="str"))
+    assert np.isnan(r.values.iloc[0])
+    assert r.problem.iloc[0] == problem
+
+
+@pytest.mark.parametrize("text", ["N/A", "", "n/a", None, "-"])
+def test_money_missing(text):
+    r = parse_money(pd.Series([text], dtype="str"))
+    assert np.isnan(r.values.iloc[0]) and pd.isna(r.problem.iloc[0])
+
+
+# Property-based: any string in -> a value or a recorded problem out, never an exception.
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=25), min_size=1, max_size=20))
+def test_date_parser_total(texts):
+    r = parse_date(pd.Series(texts, dtype="str"), latest="2030-01-01")
+    assert len(r.values) == len(texts)
+    # Every cell is a date, a problem, or a known "missing": never two of those at once.
+    assert not (r.values.notna() & r.problem.notna()).any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=25), min_size=1, max_size=20))
+def test_money_parser_total(texts):
+    r = parse_money(pd.Series(texts, dtype="str"))
+    assert len(r.values) == len(texts)
+    assert not (r.values.notna() & r.problem.notna()).any()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("0123456789$€¥.,() -USDRMBeur")).map("".join), min_size=1, max_size=20))
+def test_money_parser_total_on_money_like_text(texts):
+    r = parse_money(pd.Series(texts, dtype="str"))
+    assert not (r.values.notna() & r.problem.notna()).any()
+
+
+DATE_FORMATS = ["%Y-%m-%d", "%m/%d/%Y", "%d %b %Y", "%B %d, %Y", "%Y-%m-%dT%H:%M:%S", "excel"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)), st.sampled_from(DATE_FORMATS))
+def test_formatted_dates_round_trip(d, fmt):
+    text = str((d - date(1899, 12, 30)).days) if fmt == "excel" else d.strftime(fmt)
+    assert one_date(text) == (d, None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31)).map(lambda t: t.replace(microsecond=0)))
+def test_formatted_timestamps_round_trip(ts):
+    texts = [ts.strftime("%Y-%m-%d %H:%M:%S"), ts.strftime("%m/%d/%Y %H:%M:%S"), ts.strftime("%Y-%m-%dT%H:%M:%SZ"),
+             f"{(ts - datetime(1899, 12, 30)) / timedelta(days=1):.6f}"]
+    r = parse_timestamp(pd.Series(texts))
+    assert r.problem.isna().all()
+    assert (r.values == pd.Timestamp(ts)).all()
+
+
+MONEY_FORMS = [
+    lambda v: f"${v:,.2f}", lambda v: f"USD {v:,.2f}", lambda v: f"{v:.2f}", lambda v: f"¥{v:,.2f}",
+    lambda v: f"RMB {v:.2f}", lambda v: f"{v:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".") + " €",
+    lambda v: f"({v:,.2f})",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(range(len(MONEY_FORMS))))
+def test_formatted_money_round_trips(cents, form):
+    v = cents / 100
+    r = parse_money(pd.Series([MONEY_FORMS[form](v)]))
+    expected = -v if form == 6 else v
+    assert pd.isna(r.problem.iloc[0])
+    assert r.values.iloc[0] == pytest.approx(expected, abs=1e-9)
