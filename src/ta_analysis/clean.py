@@ -346,7 +346,7 @@ def _intake_table(classified: pd.DataFrame, n: Normalised) -> pd.DataFrame:
     """The analysed rows (kept + excluded): no raw identifiers, free text redacted."""
     problem_fields = n.problems.groupby(ROW)["field"].agg(lambda s: ";".join(dict.fromkeys(s)))
     out = classified.drop(columns=["email", "phone"]).copy()
-    out["problem_fields"] = out[ROW].map(problem_fields).fillna("").astype("str")
+    out["problem_fields"] = out[ROW].map(problem_fields).astype("str").fillna("")
     out = out.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW])
     front = ["source_file", "source_row", "intake_id", "claimant_key", "in_class", "class_rules_failed",
              "subclass_refund_denial", "subclass_customs_fee", "subclass_non_delivery"]

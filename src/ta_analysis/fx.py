@@ -75,7 +75,7 @@ def usd_rate_table(currency: str) -> pd.DataFrame:
 def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> Converted:
     """Convert ``amount`` in ``currency`` to USD at the ECB rate of date ``on`` (or the business day before).
 
-    USD amounts are converted at rate 1 dated ``on``. Missing amounts stay missing without a
+    USD amounts are converted at rate 1 dated ``on`` (they need no date). Missing amounts stay missing without a
     problem; a missing currency or date, an unknown currency, a date before the data starts or
     after it ends, leaves the USD value missing with the reason in ``problem``.
     """
@@ -88,8 +88,8 @@ def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> Converted:
     cur = currency.astype("str")
     day = pd.to_datetime(on).astype("datetime64[s]").dt.normalize()
     problem[has & cur.isna()] = "no currency"
-    problem[has & cur.notna() & day.isna()] = "no date to take the exchange rate from"
-    is_usd = has & (cur == "USD") & day.notna()
+    problem[has & cur.notna() & (cur != "USD") & day.isna()] = "no date to take the exchange rate from"
+    is_usd = has & (cur == "USD")
     usd[is_usd] = amount[is_usd]
     rate[is_usd] = 1.0
     rate_date[is_usd] = day[is_usd]

@@ -456,8 +456,7 @@ def _render(truth: pd.DataFrame, rng: np.random.Generator, rates: Rates) -> tupl
     conflict = rng.random(n) < rates.currency_conflict
 
     date_fields = ["order_date", "promised_delivery_date", "delivered_date", "claim_date"]
-    for i in range(n):
-        t = truth.iloc[i]
+    for i, t in enumerate(truth.to_dict("records")):
         pk = cell_pick[i]
         out["intake_id"][i] = t["intake_id"]
         out["submitted_at"][i] = _fmt_timestamp(t["submitted_at"], ts_style[i])
@@ -602,59 +601,80 @@ def generate(rows: int, seed: int, rates: Rates = Rates()) -> tuple[pd.DataFrame
                 lost.append(cur_field)
             truth.at[i, "truth_unparseable"] = ";".join(filter(None, [truth.at[i, "truth_unparseable"], *lost]))
 
-    truth["truth_duplicate_of_row"] = pd.NA
-    truth["truth_duplicate_kind"] = ""
-    truth["truth_quarantined"] = False
+    n_rows = len(truth)
+    dup_of = np.full(n_rows, -1, dtype=np.int64)  # position (0-based) of the row this one duplicates
+    kind = np.full(n_rows, "", dtype=object)
     # Superseded submissions: the earlier of each (claimant, order) pair points at the later one.
+    orig = truth["_orig"].to_numpy()
     latest: dict[int, int] = {}
-    for i in reversed(range(len(truth))):
-        o = int(truth.at[i, "_orig"])
+    for i in range(n_rows - 1, -1, -1):
+        o = int(orig[i])
         if o in latest:
-            truth.at[i, "truth_duplicate_of_row"] = latest[o] + 2
-            truth.at[i, "truth_duplicate_kind"] = "superseded"
+            dup_of[i] = latest[o]
+            kind[i] = "superseded"
         else:
             latest[o] = i
 
-    # Exact duplicate rows (an export merged twice) and junk rows, inserted at seeded positions.
-    ex_rows, tr_rows = export.to_dict("records"), truth.to_dict("records")
-    inserts: list[tuple[int, dict, dict]] = []
-    for k in range(n_exact):
-        j = int(rng.integers(0, len(ex_rows)))
-        inserts.append((j + 1, dict(ex_rows[j]), {**tr_rows[j], "truth_duplicate_kind": "exact", "_dup_of": j}))
-    for k in range(n_junk):
-        j = int(rng.integers(0, len(ex_rows)))
-        junk = {f: "" for f in FIELDS}
+    # Exact duplicate rows (an export merged twice) and junk rows, inserted after seeded rows.
+    after_exact = rng.integers(0, n_rows, n_exact)
+    after_junk = rng.integers(0, n_rows, n_junk)
+    inserts: dict[int, list[int]] = {}  # original position -> rows inserted after it (>= 0 copies, < 0 junk)
+    for j in after_exact:
+        inserts.setdefault(int(j), []).append(int(j))
+    for k, j in enumerate(after_junk):
+        inserts.setdefault(int(j), []).append(-(k + 1))
+    take: list[int] = []
+    new_pos = np.empty(n_rows, dtype=np.int64)
+    for j in range(n_rows):
+        new_pos[j] = len(take)
+        take.append(j)
+        take.extend(inserts.get(j, []))
+    take_arr = np.array(take, dtype=np.int64)
+    is_copy = np.zeros(len(take_arr), dtype=bool)
+    is_copy[1:] = (take_arr[1:] >= 0) & (take_arr[1:] == take_arr[:-1])
+    # A copy right after another copy of the same row still points at the original.
+    src = np.where(take_arr >= 0, take_arr, 0)
+
+    junk_export = []
+    junk_truth = []
+    submitted_text = export["submitted_at"].to_numpy()
+    for k, j in enumerate(after_junk):
+        row = {f: "" for f in FIELDS}
+        row["submitted_at"] = submitted_text[j]
         if k % 2 == 0:
-            junk["narrative"] = "TEST SUBMISSION - please ignore"
-            junk["submitted_at"] = ex_rows[j]["submitted_at"]
+            row["narrative"] = "TEST SUBMISSION - please ignore"
         else:
-            junk["intake_id"] = f"INT-J{k:04d}"
-            junk["submitted_at"] = ex_rows[j]["submitted_at"]
-            junk["order_amount"] = "??"
-            junk["narrative"] = "asdf"
-        tjunk = {c: None for c in tr_rows[0]}
-        tjunk.update({"intake_id": junk["intake_id"] or None, "submitted_at": tr_rows[j]["submitted_at"],
-                      "narrative": junk["narrative"], "truth_quarantined": True, "truth_duplicate_kind": "",
-                      "truth_unparseable": "order_amount" if junk["order_amount"] else "", "_orig": -1})
-        inserts.append((j + 1, junk, tjunk))
-    # Insert from the back so earlier positions stay valid; track where each original row lands.
-    order = list(range(len(ex_rows)))
-    for pos, e, t in sorted(inserts, key=lambda x: x[0], reverse=True):
-        ex_rows.insert(pos, e)
-        tr_rows.insert(pos, t)
-        order.insert(pos, -1)
-    where = {orig: new for new, orig in enumerate(order) if orig >= 0}
-    export = pd.DataFrame(ex_rows, columns=FIELDS)
-    truth = pd.DataFrame(tr_rows)
-    dup = truth["truth_duplicate_of_row"].copy()
-    for i in range(len(truth)):
-        if truth.at[i, "truth_duplicate_kind"] == "exact":
-            dup.iat[i] = where[int(truth.at[i, "_dup_of"])] + 2
-        elif truth.at[i, "truth_duplicate_kind"] == "superseded":
-            dup.iat[i] = where[int(truth.at[i, "truth_duplicate_of_row"]) - 2] + 2
-    truth["truth_duplicate_of_row"] = dup
-    truth["row_number"] = np.arange(len(truth)) + 2
-    truth["truth_quarantined"] = truth["truth_quarantined"].fillna(False).astype(bool)
+            row.update(intake_id=f"INT-J{k:04d}", order_amount="??", narrative="asdf")
+        junk_export.append(row)
+        junk_truth.append({"intake_id": row["intake_id"] or None, "submitted_at": truth["submitted_at"].iat[int(j)],
+                           "narrative": row["narrative"], "truth_quarantined": True,
+                           "truth_unparseable": "order_amount" if row["order_amount"] else ""})
+
+    real = take_arr >= 0
+    export_out = export.iloc[src].reset_index(drop=True)
+    truth_out = truth.iloc[src].reset_index(drop=True)
+    truth_out["truth_quarantined"] = False
+    pos_dup = np.where(dup_of[src] >= 0, new_pos[np.maximum(dup_of[src], 0)] + 2, -1)
+    kind_out = kind[src].copy()
+    kind_out[is_copy] = "exact"
+    pos_dup[is_copy] = new_pos[src[is_copy]] + 2
+    junk_rows = np.flatnonzero(~real)
+    if len(junk_rows):
+        jx = pd.DataFrame(junk_export, columns=FIELDS)
+        jt = pd.DataFrame(junk_truth).reindex(columns=truth_out.columns)
+        order = [-(t + 1) for t in take_arr[~real]]
+        export_out.iloc[junk_rows] = jx.iloc[order].to_numpy()
+        for c in truth_out.columns:
+            truth_out[c] = truth_out[c].astype(object)
+        truth_out.iloc[junk_rows] = jt.iloc[order].to_numpy()
+        kind_out[junk_rows] = ""
+        pos_dup[junk_rows] = -1
+    truth_out["truth_duplicate_kind"] = kind_out
+    truth_out["truth_duplicate_of_row"] = pd.array(np.where(pos_dup > 0, pos_dup, 0), dtype="Int64")
+    truth_out.loc[pos_dup <= 0, "truth_duplicate_of_row"] = pd.NA
+    truth_out["row_number"] = np.arange(len(truth_out)) + 2
+    truth_out["truth_quarantined"] = truth_out["truth_quarantined"].astype(bool)
+    export, truth = export_out, truth_out
     export.columns = [EXPORT_HEADERS[f] for f in FIELDS]
     return export, _tidy_truth(truth)
 

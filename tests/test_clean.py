@@ -1,0 +1,316 @@
+"""Accountable cleaning: fates that reconcile, the class definition, anonymisation, outputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ta_analysis import anonymise, config
+from ta_analysis.clean import ClassDefinition, class_rules, clean, never_delivered, write
+from ta_analysis.synth import generate, write_export
+
+OUTPUTS = ["intake.parquet", "intake.csv", "audit.csv", "problems.csv", "unmapped_spellings.csv",
+           "header_mapping.csv", "cleaning_summary.json"]
+
+
+@pytest.fixture(scope="module")
+def sample_result():
+    return clean([config.SAMPLE_EXPORT])
+
+
+def run_cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "ta_analysis", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+# --- the truth oracle: what the truth file implies, row by row, in plain Python -----------------
+
+def expected_fates(truth: pd.DataFrame) -> tuple[list[str], dict]:
+    rows = truth.to_dict("records")
+    as_of = max(pd.Timestamp(r["submitted_at"]) for r in rows if isinstance(r["submitted_at"], str)).date()
+    missing = lambda v: v is None or (isinstance(v, float) and np.isnan(v))  # noqa: E731
+    fate = [""] * len(rows)
+    for i, r in enumerate(rows):
+        claim = r["claim_filed"] == "true" or not missing(r["claim_outcome"]) or not missing(r["claim_date"])
+        usable = any(not missing(r[c]) for c in ["claim_outcome", "delivery_status", "customs_fees_paid", "order_amount"])
+        if r["truth_quarantined"] or (missing(r["email"]) and missing(r["phone"])):
+            fate[i] = "quarantined"
+        elif missing(r["order_date"]) and not claim:
+            fate[i] = "quarantined"
+        elif not usable:
+            fate[i] = "quarantined"
+        elif r["truth_duplicate_kind"] == "exact":
+            fate[i] = "duplicate"
+    ident = lambda r: ("e:" + r["email"]) if not missing(r["email"]) else ("p:" + r["phone"])  # noqa: E731
+    latest: dict = {}
+    for i, r in enumerate(rows):
+        if fate[i]:
+            continue
+        k = (ident(r), r["order_id"])
+        if k not in latest or r["submitted_at"] >= rows[latest[k]]["submitted_at"]:
+            if k in latest:
+                fate[latest[k]] = "duplicate"
+            latest[k] = i
+        else:
+            fate[i] = "duplicate"
+    members, sub = set(), {"refund_denial": set(), "customs_fee": set(), "non_delivery": set()}
+    for i, r in enumerate(rows):
+        if fate[i]:
+            continue
+        in_class = (r["claimant_country"] == "US" and r["trade_assurance"] == "true" and not missing(r["order_date"])
+                    and date(2020, 1, 1) <= date.fromisoformat(r["order_date"]) <= as_of)
+        fate[i] = "kept" if in_class else "excluded"
+        if not in_class:
+            continue
+        who = ident(r)
+        members.add(who)
+        if r["claim_outcome"] in ("denied", "partial_refund"):
+            sub["refund_denial"].add(who)
+        if (not missing(r["customs_fees_paid"]) and not missing(r["customs_fees_currency"])
+                and r["customs_fees_paid"] - (0 if missing(r["customs_fees_reimbursed"]) else r["customs_fees_reimbursed"]) > 0):
+            sub["customs_fee"].add(who)
+        held_over = (r["delivery_status"] == "held_at_customs" and missing(r["delivered_date"])
+                     and date.fromisoformat(r["promised_delivery_date"]) + timedelta(days=30) < as_of)
+        if r["delivery_status"] == "not_delivered" or held_over:
+            sub["non_delivery"].add(who)
+    return fate, {"class_members": len(members), **{k: len(v) for k, v in sub.items()}}
+
+
+def test_fates_and_members_match_the_truth_exactly(sample_result, sample_truth):
+    fates, counts = expected_fates(sample_truth)
+    got = sample_result.ledger["fate"].tolist()
+    mismatched = [(i + 2, g, w) for i, (g, w) in enumerate(zip(got, fates)) if g != w]
+    assert not mismatched, mismatched[:10]
+    s = sample_result.summary
+    assert s["class_members"] == counts["class_members"]
+    assert s["subclass_members"] == {k: counts[k] for k in ["refund_denial", "customs_fee", "non_delivery"]}
+
+
+def test_duplicates_point_at_the_row_the_truth_says(sample_result, sample_truth):
+    led = sample_result.ledger
+    exact = sample_truth["truth_duplicate_kind"] == "exact"
+    assert (led.loc[exact, "duplicate_of_row"].to_numpy() == sample_truth.loc[exact, "truth_duplicate_of_row"].to_numpy()).all()
+    assert (led.loc[exact, "rule"] == "exact_copy").all()
+    sup = led["rule"] == "superseded_submission"
+    # Every superseded row points at a later submission of the same order, which was kept or excluded.
+    target = led.set_index("source_row").loc[led.loc[sup, "duplicate_of_row"].astype(int)]
+    assert target["fate"].isin(["kept", "excluded"]).all()
+    assert (sample_truth.loc[sup.to_numpy(), "order_id"].to_numpy()
+            == sample_truth.set_index("row_number").loc[led.loc[sup, "duplicate_of_row"].astype(int), "order_id"].to_numpy()).all()
+
+
+def test_ledger_reconciles_and_intake_holds_kept_plus_excluded(sample_result):
+    led, intake, s = sample_result.ledger, sample_result.intake, sample_result.summary
+    assert len(led) == s["input_records"] == 5000
+    assert sum(s["fates"].values()) == 5000 and s["reconciles"]
+    assert led["source_row"].tolist() == list(range(2, 5002))
+    assert len(intake) == s["fates"]["kept"] + s["fates"]["excluded"]
+    assert intake["in_class"].sum() == s["fates"]["kept"]
+    assert (intake.loc[~intake["in_class"], "class_rules_failed"] != "").all()
+    q = led[led["fate"] == "quarantined"]
+    assert (q["rule"] != "").all() and (q["reason"] != "").all()
+    ex = led[led["fate"] == "excluded"]
+    assert (ex["rule"] == ex["reason"].str.split(";").str[0]).all()
+
+
+def test_no_raw_identifier_columns_in_intake(sample_result):
+    assert not {"email", "phone"} & set(sample_result.intake.columns)
+    assert sample_result.intake["claimant_key"].str.fullmatch(r"C[0-9a-f]{24}").all()
+
+
+def test_outputs_are_byte_identical_on_rerun(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for out in (a, b):
+        r = run_cli("clean", str(config.SAMPLE_EXPORT), "--out", str(out), "--quiet")
+        assert r.returncode == 0, r.stderr
+    for name in OUTPUTS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+    assert "reconciles  yes" in r.stdout and "kept" in r.stdout
+
+
+# --- identifiers planted everywhere never reach an output ---------------------------------------
+
+PLANTED_EMAILS = ["jane.roe@example.com", "J.Doe+TA@Example.COM"]
+PLANTED_PHONES = ["(212) 555-0199", "415-555-0142", "+1 646 555 0123", "+44 20 7946 0958"]
+
+
+def test_planted_identifiers_never_reach_any_output(tmp_path):
+    export, _ = generate(200, 11)
+    cols = list(export.columns)
+    rng = np.random.default_rng(0)
+    for j, col in enumerate(cols):
+        if col in ("Submission ID", "Email", "Phone Number"):
+            continue
+        rows = rng.choice(len(export), size=3, replace=False)
+        for k, i in enumerate(rows):
+            ident = (PLANTED_EMAILS + PLANTED_PHONES)[(j + k) % 6]
+            old = export.at[i, col]
+            export.at[i, col] = f"{old} {ident}" if col in ("Tell us about your case", "Reason given") else ident
+    export.loc[5, "Tell us about your case"] = "card 4111 1111 1111 1111, 10 Downing Street, call 2125550111"
+    write_export(export, tmp_path / "planted.csv")
+    out = tmp_path / "out"
+    r = run_cli("clean", str(tmp_path / "planted.csv"), "--out", str(out), "--quiet")
+    assert r.returncode == 0, r.stderr
+    everything = ""
+    for name in OUTPUTS:
+        if name.endswith(".parquet"):
+            everything += pd.read_parquet(out / name).to_csv()
+        else:
+            everything += (out / name).read_text()
+    real_emails = set(export["Email"].dropna()) - {""}
+    for ident in PLANTED_EMAILS + PLANTED_PHONES + sorted(real_emails)[:50] + ["4111 1111 1111 1111", "2125550111"]:
+        assert ident.lower() not in everything.lower(), ident
+    assert not re.search(anonymise.EMAIL, everything)
+    assert not re.search(anonymise.PHONE, everything)
+    assert "[EMAIL]" in everything and "[PHONE]" in everything and "[CARD]" in everything
+
+
+def test_a_surviving_identifier_writes_nothing_and_keeps_old_outputs(tmp_path, sample_result, monkeypatch):
+    out = tmp_path / "out"
+    write(sample_result, out)
+    before = {n: (out / n).read_bytes() for n in OUTPUTS}
+    leaky = sample_result.intake.copy()
+    leaky.loc[0, "product_category"] = "someone@example.org"
+    bad = type(sample_result)(leaky, sample_result.ledger, sample_result.problems, sample_result.unmapped,
+                              sample_result.headers, sample_result.summary)
+    with pytest.raises(RuntimeError, match="e-mail address survived redaction in intake.parquet; nothing was written"):
+        write(bad, out)
+    assert {n: (out / n).read_bytes() for n in OUTPUTS} == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]
+
+
+def test_formula_cells_are_neutralised_in_csv(tmp_path):
+    export, _ = generate(20, 3)
+    export.loc[2, "Tell us about your case"] = "=HYPERLINK(\"http://x\",\"click\")"
+    export.loc[3, "What did you order"] = "@SUM(A1:A9)"
+    write_export(export, tmp_path / "f.csv")
+    r = run_cli("clean", str(tmp_path / "f.csv"), "--out", str(tmp_path / "o"), "--quiet", "--class-start", "2000-01-01")
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "o" / "intake.csv").read_text()
+    assert "'=HYPERLINK" in text and "'@SUM" in text
+    assert not re.search(r"(^|,)[=@]", text, flags=re.M)
+    assert pd.read_parquet(tmp_path / "o" / "intake.parquet")["narrative"].str.startswith("=").any(), "parquet keeps the value"
+
+
+# --- the hash key ---------------------------------------------------------------------------------
+
+def test_keyed_hash_depends_on_the_secret_and_normalises_identifiers():
+    key1 = anonymise.HashKey(b"k" * 32, "test")
+    key2 = anonymise.HashKey(b"j" * 32, "test")
+    email = pd.Series([" Jo@Example.com", "jo@example.com", None, None], dtype="str")
+    phone = pd.Series([None, None, "(415) 555-0182", "+1 415 555 0182"], dtype="str")
+    given = pd.Series([None] * 4, dtype="str")
+    k1 = anonymise.claimant_keys(email, phone, given, key1)
+    assert k1[0] == k1[1] and k1[2] == k1[3] and k1[0] != k1[2]
+    assert (anonymise.claimant_keys(email, phone, given, key2) != k1).all()
+
+
+def test_default_key_warns_on_a_real_export(tmp_path):
+    export, _ = generate(30, 5)
+    write_export(export, tmp_path / "real.csv")
+    env = {anonymise.KEY_ENV: "", anonymise.KEY_FILE_ENV: ""}
+    r = run_cli("clean", str(tmp_path / "real.csv"), "--out", str(tmp_path / "o"), "--quiet", env=env)
+    assert r.returncode == 0 and "no secret hash key set" in r.stderr
+    summary = json.loads((tmp_path / "o" / "cleaning_summary.json").read_text())
+    assert summary["hash_key"].startswith("PUBLIC DEFAULT KEY")
+    r = run_cli("clean", str(tmp_path / "real.csv"), "--out", str(tmp_path / "o2"), "--quiet",
+                env={anonymise.KEY_ENV: "a-real-secret-of-some-length"})
+    assert r.returncode == 0 and "warning" not in r.stderr
+    assert json.loads((tmp_path / "o2" / "cleaning_summary.json").read_text())["hash_key"] == "environment variable TA_ANALYSIS_HASH_KEY"
+    r = run_cli("clean", str(config.SAMPLE_EXPORT), "--out", str(tmp_path / "o3"), "--quiet", env=env)
+    assert "warning" not in r.stderr, "the sample may use the default key"
+
+
+# --- the class definition on hand-built rows ------------------------------------------------------
+
+def frame(**cols):
+    n = len(next(iter(cols.values())))
+    base = {
+        "claimant_country": pd.Series(["US"] * n, dtype="str"),
+        "trade_assurance": pd.array([True] * n, dtype="boolean"),
+        "order_date": pd.to_datetime(["2022-01-01"] * n),
+    }
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_class_rules_lists_every_rule_failed():
+    f = frame(
+        claimant_country=pd.Series(["US", "CA", None, "US", "US", "US"], dtype="str"),
+        trade_assurance=pd.array([True, False, None, True, True, True], dtype="boolean"),
+        order_date=pd.to_datetime(["2022-01-01", "2019-05-01", "2022-01-01", None, "2024-02-01", "2020-01-01"]),
+    )
+    rules = class_rules(f, ClassDefinition(date(2020, 1, 1), date(2023, 12, 31)))
+    assert rules.tolist() == ["", "not_us_buyer;not_trade_assurance;order_before_class_period",
+                              "country_unknown;trade_assurance_unknown", "order_date_unknown",
+                              "order_after_class_period", ""]
+    lenient = ClassDefinition(date(2020, 1, 1), date(2023, 12, 31), include_unknown_trade_assurance=True)
+    assert class_rules(f, lenient)[2] == "country_unknown"
+
+
+def test_never_delivered_follows_the_brief():
+    """As of 2023-03-01, grace 30 days: a customs hold promised 2023-01-15 is past grace
+    (2023-02-14 < 2023-03-01): never delivered; one promised 2023-02-15 is within grace: unknown;
+    one with a delivered date was delivered."""
+    f = pd.DataFrame({
+        "delivery_status": pd.Categorical(["delivered", "late", "partial", "not_delivered", "held_at_customs",
+                                           "held_at_customs", "held_at_customs", "unknown", None]),
+        "promised_delivery_date": pd.to_datetime(["2023-01-15"] * 4 + ["2023-01-15", "2023-02-15", "2023-01-15", "2023-01-15", "2023-01-15"]),
+        "delivered_date": pd.to_datetime([None] * 6 + ["2023-02-20", None, None]),
+    })
+    got = never_delivered(f, date(2023, 3, 1))
+    assert got.tolist() == [False, False, False, True, True, pd.NA, False, pd.NA, pd.NA]
+
+
+def test_bad_class_period_is_a_user_error(tmp_path):
+    r = run_cli("clean", str(config.SAMPLE_EXPORT), "--out", str(tmp_path / "o"), "--class-start", "2024-01-01",
+                "--class-end", "2023-01-01")
+    assert r.returncode == 2
+    assert "the class period ends (2023-01-01) before it starts (2024-01-01)" in r.stderr
+
+
+# --- bad inputs: exit 2 naming what is wrong, or a quarantine entry; the ledger reconciles -------
+
+HEADER = "Submission ID,Submitted At,Email,Order ID,Order Date,Amount paid,Did you file a claim?,Outcome,Country,Trade Assurance\n"
+
+
+@pytest.mark.parametrize("name, body, rule, field, raw", [
+    ("noid.csv", ",2023-05-01,a@example.com,O1,2023-04-05,$5,No,,US,Yes\n", "no_intake_id", "intake_id", ""),
+    ("nodate.csv", "1,2023-05-01,a@example.com,O1,someday,$5,No,,US,Yes\n", "no_order_date_and_no_claim", "order_date", "someday"),
+    ("nothing.csv", "1,2023-05-01,a@example.com,O1,2023-04-05,lots,No,,US,Yes\n", "no_usable_data", "order_amount", "lots"),
+    ("nobody.csv", "1,2023-05-01,,O1,2023-04-05,$5,No,,US,Yes\n", "no_claimant_identity", "email", ""),
+    ("ragged.csv", "1,2023-05-01,a@example.com,O1\n", "unreadable_record", "", "1,2023-05-01,[EMAIL],O1"),
+])
+def test_bad_rows_are_quarantined_with_reason_field_and_value(tmp_path, name, body, rule, field, raw):
+    good = "9,2023-05-01,z@example.com,O9,2023-04-05,$5,Yes,Denied,US,Yes\n"
+    p = tmp_path / name
+    p.write_text(HEADER + good + body)
+    r = clean([p])
+    led = r.ledger
+    assert len(led) == 2 and r.summary["reconciles"]
+    bad = led.iloc[1]
+    assert (bad["source_file"], bad["source_row"], bad["fate"], bad["rule"]) == (name, 3, "quarantined", rule)
+    assert bad["field"] == field and (bad["raw_value"] if pd.notna(bad["raw_value"]) else "") == raw
+    assert led.iloc[0]["fate"] == "kept"
+
+
+@pytest.mark.parametrize("content, needle", [
+    ("", "empty.csv: the file is empty"),
+    ("Submission ID,Submitted At,Email,Order ID,Amount paid\n1,2023-05-01,a@example.com,O1,$5\n",
+     "empty.csv: no column for order_date"),
+    (HEADER, "empty.csv: has a header row but no data rows"),
+])
+def test_bad_files_exit_2_naming_the_file(tmp_path, content, needle):
+    p = tmp_path / "empty.csv"
+    p.write_text(content)
+    r = run_cli("clean", str(p), "--out", str(tmp_path / "o"))
+    assert r.returncode == 2 and needle in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o" / "audit.csv").exists()
