@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
+
+import numpy as np
 
 import pandas as pd
 import pytest
@@ -36,3 +39,59 @@ def cfpb_sample() -> Path:
     if not CFPB_SAMPLE.exists():
         pytest.skip(f"shared CFPB sample not found at {CFPB_SAMPLE}")
     return CFPB_SAMPLE
+
+
+# --- the truth oracle: what the truth file implies, row by row, in plain Python -----------------
+
+def expected_fates(truth: pd.DataFrame) -> tuple[list[str], dict]:
+    """Fates and class/subclass member counts the truth implies, by the rules in the README."""
+    rows = truth.to_dict("records")
+    as_of = max(pd.Timestamp(r["submitted_at"]) for r in rows if isinstance(r["submitted_at"], str)).date()
+    missing = lambda v: v is None or (isinstance(v, float) and np.isnan(v))  # noqa: E731
+    fate = [""] * len(rows)
+    for i, r in enumerate(rows):
+        claim = r["claim_filed"] == "true" or not missing(r["claim_outcome"]) or not missing(r["claim_date"])
+        usable = any(not missing(r[c]) for c in ["claim_outcome", "delivery_status", "customs_fees_paid", "order_amount"])
+        if r["truth_quarantined"] or (missing(r["email"]) and missing(r["phone"])):
+            fate[i] = "quarantined"
+        elif missing(r["order_date"]) and not claim:
+            fate[i] = "quarantined"
+        elif not usable:
+            fate[i] = "quarantined"
+        elif r["truth_duplicate_kind"] == "exact":
+            fate[i] = "duplicate"
+    ident = lambda r: ("e:" + r["email"]) if not missing(r["email"]) else ("p:" + r["phone"])  # noqa: E731
+    latest: dict = {}
+    for i, r in enumerate(rows):
+        if fate[i]:
+            continue
+        k = (ident(r), r["order_id"])
+        if k not in latest or r["submitted_at"] >= rows[latest[k]]["submitted_at"]:
+            if k in latest:
+                fate[latest[k]] = "duplicate"
+            latest[k] = i
+        else:
+            fate[i] = "duplicate"
+    members, sub = set(), {"refund_denial": set(), "customs_fee": set(), "non_delivery": set()}
+    for i, r in enumerate(rows):
+        if fate[i]:
+            continue
+        in_class = (r["claimant_country"] == "US" and r["trade_assurance"] == "true" and not missing(r["order_date"])
+                    and date(2020, 1, 1) <= date.fromisoformat(r["order_date"]) <= as_of)
+        fate[i] = "kept" if in_class else "excluded"
+        if not in_class:
+            continue
+        who = ident(r)
+        members.add(who)
+        if r["claim_outcome"] in ("denied", "partial_refund"):
+            sub["refund_denial"].add(who)
+        if (not missing(r["customs_fees_paid"]) and not missing(r["customs_fees_currency"])
+                and r["customs_fees_paid"] - (0 if missing(r["customs_fees_reimbursed"]) else r["customs_fees_reimbursed"]) > 0):
+            sub["customs_fee"].add(who)
+        held_over = (r["delivery_status"] == "held_at_customs" and missing(r["delivered_date"])
+                     and date.fromisoformat(r["promised_delivery_date"]) + timedelta(days=30) < as_of)
+        if r["delivery_status"] == "not_delivered" or held_over:
+            sub["non_delivery"].add(who)
+    return fate, {"class_members": len(members), **{k: len(v) for k, v in sub.items()}}
+
+

@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,8 @@ import pytest
 from ta_analysis import anonymise, config
 from ta_analysis.clean import ClassDefinition, class_rules, clean, never_delivered, write
 from ta_analysis.synth import generate, write_export
+
+from conftest import expected_fates
 
 OUTPUTS = ["intake.parquet", "intake.csv", "audit.csv", "problems.csv", "unmapped_spellings.csv",
            "header_mapping.csv", "cleaning_summary.json"]
@@ -29,59 +31,6 @@ def sample_result():
 def run_cli(*args, env=None):
     return subprocess.run([sys.executable, "-m", "ta_analysis", *args], capture_output=True, text=True,
                           env={**os.environ, **(env or {})})
-
-
-# --- the truth oracle: what the truth file implies, row by row, in plain Python -----------------
-
-def expected_fates(truth: pd.DataFrame) -> tuple[list[str], dict]:
-    rows = truth.to_dict("records")
-    as_of = max(pd.Timestamp(r["submitted_at"]) for r in rows if isinstance(r["submitted_at"], str)).date()
-    missing = lambda v: v is None or (isinstance(v, float) and np.isnan(v))  # noqa: E731
-    fate = [""] * len(rows)
-    for i, r in enumerate(rows):
-        claim = r["claim_filed"] == "true" or not missing(r["claim_outcome"]) or not missing(r["claim_date"])
-        usable = any(not missing(r[c]) for c in ["claim_outcome", "delivery_status", "customs_fees_paid", "order_amount"])
-        if r["truth_quarantined"] or (missing(r["email"]) and missing(r["phone"])):
-            fate[i] = "quarantined"
-        elif missing(r["order_date"]) and not claim:
-            fate[i] = "quarantined"
-        elif not usable:
-            fate[i] = "quarantined"
-        elif r["truth_duplicate_kind"] == "exact":
-            fate[i] = "duplicate"
-    ident = lambda r: ("e:" + r["email"]) if not missing(r["email"]) else ("p:" + r["phone"])  # noqa: E731
-    latest: dict = {}
-    for i, r in enumerate(rows):
-        if fate[i]:
-            continue
-        k = (ident(r), r["order_id"])
-        if k not in latest or r["submitted_at"] >= rows[latest[k]]["submitted_at"]:
-            if k in latest:
-                fate[latest[k]] = "duplicate"
-            latest[k] = i
-        else:
-            fate[i] = "duplicate"
-    members, sub = set(), {"refund_denial": set(), "customs_fee": set(), "non_delivery": set()}
-    for i, r in enumerate(rows):
-        if fate[i]:
-            continue
-        in_class = (r["claimant_country"] == "US" and r["trade_assurance"] == "true" and not missing(r["order_date"])
-                    and date(2020, 1, 1) <= date.fromisoformat(r["order_date"]) <= as_of)
-        fate[i] = "kept" if in_class else "excluded"
-        if not in_class:
-            continue
-        who = ident(r)
-        members.add(who)
-        if r["claim_outcome"] in ("denied", "partial_refund"):
-            sub["refund_denial"].add(who)
-        if (not missing(r["customs_fees_paid"]) and not missing(r["customs_fees_currency"])
-                and r["customs_fees_paid"] - (0 if missing(r["customs_fees_reimbursed"]) else r["customs_fees_reimbursed"]) > 0):
-            sub["customs_fee"].add(who)
-        held_over = (r["delivery_status"] == "held_at_customs" and missing(r["delivered_date"])
-                     and date.fromisoformat(r["promised_delivery_date"]) + timedelta(days=30) < as_of)
-        if r["delivery_status"] == "not_delivered" or held_over:
-            sub["non_delivery"].add(who)
-    return fate, {"class_members": len(members), **{k: len(v) for k, v in sub.items()}}
 
 
 def test_fates_and_members_match_the_truth_exactly(sample_result, sample_truth):
@@ -181,7 +130,7 @@ def test_a_surviving_identifier_writes_nothing_and_keeps_old_outputs(tmp_path, s
     leaky.loc[0, "product_category"] = "someone@example.org"
     bad = type(sample_result)(leaky, sample_result.ledger, sample_result.problems, sample_result.unmapped,
                               sample_result.headers, sample_result.summary)
-    with pytest.raises(RuntimeError, match="e-mail address survived redaction in intake.parquet; nothing was written"):
+    with pytest.raises(RuntimeError, match="e-mail address survived redaction in intake.csv; nothing was written"):
         write(bad, out)
     assert {n: (out / n).read_bytes() for n in OUTPUTS} == before
     assert not [p for p in out.iterdir() if p.name.startswith(".staging")]

@@ -27,7 +27,6 @@ import argparse
 import hashlib
 import io
 import sys
-import warnings
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ta_analysis import anonymise, config
+from ta_analysis import anonymise, config, textops
 from ta_analysis.errors import InputError
 from ta_analysis.normalise import ROW, Normalised, normalise_exports
 from ta_analysis.outputs import (
@@ -138,18 +137,25 @@ def find_duplicates(f: pd.DataFrame, raw_text: pd.DataFrame, eligible: pd.Series
     """Exact copies and superseded submissions among ``eligible`` rows.
 
     Returns per row: ``dup_kind`` ('exact', 'superseded' or missing) and ``dup_of`` (the ``_row``
-    of the record it duplicates: the first copy, or the latest submission kept).
+    of the record it duplicates: the first copy, or the latest submission kept). Exact copies are
+    records whose every mapped cell is identical as read; a 64-bit row hash finds the candidates
+    and the cells themselves decide.
     """
     kind = pd.Series(pd.NA, index=f.index, dtype="str")
     of = pd.Series(pd.NA, index=f.index, dtype="Int64")
     el = eligible.to_numpy()
-    cells = raw_text.loc[el]
-    group = cells.groupby(list(cells.columns), dropna=False, sort=False).ngroup()
-    first = pd.Series(f.loc[el, ROW].to_numpy(), index=group.index).groupby(group.to_numpy()).transform("min")
-    exact = f.loc[el, ROW].to_numpy() != first.to_numpy()
-    idx = cells.index[exact]
-    kind[idx] = "exact"
-    of[idx] = first.to_numpy()[exact]
+    hashed = pd.util.hash_pandas_object(raw_text, index=False).to_numpy()
+    cand = np.zeros(len(f), dtype=bool)
+    cand[np.flatnonzero(el)[pd.Series(hashed[el]).duplicated(keep=False).to_numpy()]] = True
+    if cand.any():
+        cells = raw_text.loc[cand]
+        group = cells.groupby(list(cells.columns), dropna=False, sort=False).ngroup()
+        rows = f.loc[cand, ROW].to_numpy()
+        first = pd.Series(rows).groupby(group.to_numpy()).transform("min").to_numpy()
+        exact = rows != first
+        idx = cells.index[exact]
+        kind[idx] = "exact"
+        of[idx] = first[exact]
 
     # Same claimant, same order, submitted again: keep the latest submission.
     cand = eligible & kind.isna() & f["claimant_key"].notna() & f["order_id"].notna()
@@ -252,8 +258,7 @@ def clean(
 
     steps.set_postfix_str("quarantine and duplicates")
     q = quarantine_reasons(n)
-    raw_text = _raw_cells(n)
-    dups = find_duplicates(f, raw_text, q["rule"].isna())
+    dups = find_duplicates(f, n.raw[[c for c in FIELDS]], q["rule"].isna())
     steps.update()
 
     steps.set_postfix_str("class definition")
@@ -272,12 +277,6 @@ def clean(
         free_text=("raw_value",))
     unmapped = anonymise.redact_frame(n.unmapped_spellings(), free_text=("raw_value",))
     return CleanResult(intake, ledger, problems, unmapped, n.headers, summary, key)
-
-
-def _raw_cells(n: Normalised) -> pd.DataFrame:
-    """The typed canonical fields as text, to compare records cell by cell for exact copies."""
-    cols = [c for c in FIELDS if c in n.frame.columns]
-    return n.frame[cols].astype("str")
 
 
 def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
@@ -359,7 +358,7 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
     fates = ledger["fate"].value_counts()
     by_reason = (ledger[ledger["fate"] != "kept"].groupby(["fate", "rule"]).size()
                  .reset_index(name="records").to_dict("records"))
-    excluded_any = {r: int(intake["class_rules_failed"].str.split(";").apply(lambda x, r=r: r in x).sum())
+    excluded_any = {r: int(textops.contains(intake["class_rules_failed"], f"(?:^|;){r}(?:;|$)").sum())
                     for r in CLASS_RULES}
     members = intake[intake["in_class"]]
     input_records = int(sum(i["rows"] + i["rejected_records"] for i in n.inputs))
@@ -403,30 +402,34 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
 
 
 def write(result: CleanResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write the outputs atomically; refuse (writing nothing) if an identifier survived anywhere."""
+    """Write the outputs atomically; refuse (writing nothing) if an identifier survived anywhere.
+
+    Each file is made, scanned for e-mail addresses and phone numbers, and put in a staging
+    folder one at a time (so only one is in memory); only when all have passed do they replace
+    the previous outputs.
+    """
     out_dir = Path(out_dir)
-    files = {
-        "intake.parquet": _parquet_bytes(result.intake),
-        "intake.csv": to_csv_bytes(result.intake),
-        "audit.csv": to_csv_bytes(result.ledger),
-        "problems.csv": to_csv_bytes(result.problems),
-        "unmapped_spellings.csv": to_csv_bytes(result.unmapped),
-        "header_mapping.csv": to_csv_bytes(result.headers),
-        "cleaning_summary.json": to_json_bytes(result.summary),
+    makers = {
+        "intake.csv": lambda: to_csv_bytes(result.intake),
+        "intake.parquet": lambda: _parquet_bytes(result.intake),
+        "audit.csv": lambda: to_csv_bytes(result.ledger),
+        "problems.csv": lambda: to_csv_bytes(result.problems),
+        "unmapped_spellings.csv": lambda: to_csv_bytes(result.unmapped),
+        "header_mapping.csv": lambda: to_csv_bytes(result.headers),
+        "cleaning_summary.json": lambda: to_json_bytes(result.summary),
     }
-    for name, data in files.items():
-        if name.endswith(".parquet"):
-            text = to_csv_bytes(result.intake).decode("utf-8")
-        else:
-            text = data.decode("utf-8")
-        found = anonymise.scan_text(text)
-        if found:
-            raise RuntimeError(f"refusing to write: a {found[0]} survived redaction in {name}; "
-                               "nothing was written")
     with staging(out_dir) as tmp:
-        for name, data in files.items():
+        for name, make in makers.items():
+            data = make()
+            # The parquet holds exactly the cells of intake.csv, scanned just before it.
+            if not name.endswith(".parquet"):
+                found = anonymise.scan_text(data.decode("utf-8"))
+                if found:
+                    raise RuntimeError(f"refusing to write: a {found[0]} survived redaction in {name}; "
+                                       "nothing was written")
             (tmp / name).write_bytes(data)
-    return {name: out_dir / name for name in files}
+            del data
+    return {name: out_dir / name for name in makers}
 
 
 def _parquet_bytes(df: pd.DataFrame) -> bytes:
@@ -467,9 +470,6 @@ def clean_command(args: argparse.Namespace) -> int:
         class_start=args.class_start or ClassDefinition().class_start, class_end=args.class_end)
     key = anonymise.load_key()
     if key.is_default and not _is_sample(args.inputs):
-        warnings.warn(
-            "cleaning a real export with the PUBLIC default hash key: claimant keys can be "
-            f"reversed by anyone; set {anonymise.KEY_ENV} or {anonymise.KEY_FILE_ENV}", stacklevel=1)
         print(f"ta-analysis: warning: no secret hash key set ({anonymise.KEY_ENV}); using the public "
               "default, fit only for the synthetic sample", file=sys.stderr)
     result = clean(args.inputs, mapping=args.mapping, as_of=args.as_of, definition=definition, key=key,

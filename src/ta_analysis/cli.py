@@ -70,6 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class-start", type=_iso_date, help="first order date in the class period")
     p.add_argument("--class-end", type=_iso_date, help="last order date in the class period")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("summary", help="print the headline figures of a processed folder",
+                       description="Print the headline figures (rates with 95%% Wilson intervals, "
+                                   "money with bootstrap intervals) of a folder written by 'clean'.")
+    p.add_argument("--processed", type=Path, required=True, help="folder written by 'ta-analysis clean'")
+    p.add_argument("--json", action="store_true", help="print JSON instead of sentences")
+    p.add_argument("--as-of", type=_iso_date, help="as-of date (default: the cleaning run's)")
+    p.add_argument("--class-start", type=_iso_date, help="class period start (default: the cleaning run's)")
+    p.add_argument("--class-end", type=_iso_date, help="class period end (default: the cleaning run's)")
+    p.add_argument("--draws", type=_positive_int, default=2000, help="bootstrap draws (default 2000)")
+    p.add_argument("--seed", type=int, default=20231, help="bootstrap seed (default 20231)")
     return parser
 
 
@@ -84,6 +95,10 @@ def _run(args: argparse.Namespace) -> int:
         from ta_analysis.clean import clean_command
 
         return clean_command(args)
+    if args.command == "summary":
+        from ta_analysis.summary import summary_command
+
+        return summary_command(args)
     raise AssertionError(args.command)  # pragma: no cover (argparse enforces the choices)
 
 

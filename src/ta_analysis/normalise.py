@@ -29,7 +29,7 @@ from ta_analysis.vocab import CATEGORIES, crosswalk, key, map_boolean, map_vocab
 
 ROW = "_row"
 PROBLEM_COLUMNS = [ROW, SOURCE_FILE, SOURCE_ROW, "field", "raw_value", "problem"]
-ISSUE_SPLIT = r"\s*(?:[;|,/+&]|\band\b)\s*"
+ISSUE_SPLIT = r"[ \t]*[;|,/+&][ \t]*|[ \t]+and[ \t]+"
 UNMAPPED = "unmapped spelling"
 
 
@@ -44,6 +44,7 @@ class Normalised:
         problems: one row per value that could not be read: row, field, raw value, why.
         rejects: records the reader could not split into columns (they are quarantined later).
         headers: which export header went to which field, per file ('' = unmapped).
+        raw: the text cells under canonical names, exactly as read (to find exact copies).
         inputs: per file: name, path, SHA-256, data rows, rejects, encoding, delimiter, header row.
         as_of: the as-of date (given, or the latest submission).
         fx_source: where the exchange rates came from.
@@ -57,6 +58,7 @@ class Normalised:
     as_of: date
     fx_source: str
     mapping: Mapping = field(default_factory=Mapping)
+    raw: pd.DataFrame | None = None  # the text cells under canonical names, as read
 
     def unmapped_spellings(self) -> pd.DataFrame:
         """Every spelling no crosswalk or pattern mapped, with its count, most frequent first."""
@@ -206,7 +208,7 @@ def normalise(raw: pd.DataFrame, mapping: Mapping | None = None, as_of: date | N
     return Normalised(frame=out.reset_index(drop=True), problems=problems.frame(),
                       rejects=pd.DataFrame(columns=[SOURCE_FILE, SOURCE_ROW, "text", "reason"]),
                       headers=pd.DataFrame(columns=["file", "header", "field"]), inputs=[],
-                      as_of=as_of, fx_source=fx.source(), mapping=mapping)
+                      as_of=as_of, fx_source=fx.source(), mapping=mapping, raw=raw)
 
 
 def _issues(raw: pd.DataFrame, out: pd.DataFrame, problems: _Problems) -> None:
@@ -222,8 +224,9 @@ def _issues(raw: pd.DataFrame, out: pd.DataFrame, problems: _Problems) -> None:
     reason[bad_rows[bad_rows].index] = UNMAPPED + ": " + bad_tokens
     problems.add("issues", reason)
     names = CATEGORIES["issue"]
-    hits = pd.DataFrame({"row": mapped.values.index, "issue": mapped.values.to_numpy()}).dropna()
-    flags = pd.crosstab(hits["row"], hits["issue"]).reindex(index=raw.index, columns=names, fill_value=0) > 0
+    rows = mapped.values.index.to_numpy()
+    issue = mapped.values.to_numpy()
+    flags = pd.DataFrame({name: raw.index.isin(rows[issue == name]) for name in names}, index=raw.index)
     answered = cell.notna()
     for name in names:
         out[f"issue_{name}"] = flags[name].astype("boolean").where(answered, pd.NA)

@@ -27,6 +27,7 @@ from pathlib import Path
 import charset_normalizer
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ta_analysis.errors import InputError
@@ -216,13 +217,14 @@ def _read_text(path: Path, data: bytes, digest: str) -> RawExport:
         # every record keeps its spreadsheet row number and the bad ones are kept as rejects.
         frame, rejects = _read_text_exact(text_bytes, delimiter, h, headers)
     else:
-        frame = table.to_pandas()
+        frame = _trimmed(table).to_pandas()
         frame.insert(0, SOURCE_ROW, pd.RangeIndex(h + 2, h + 2 + len(frame)))
         rejects = []
     if frame.empty and not rejects:
         raise InputError("has a header row but no data rows", file=str(path))
     frame.insert(0, SOURCE_FILE, path.name)
-    frame = _strip(frame, headers)
+    if bad_rows:
+        frame = _strip(frame, headers)
     rej = pd.DataFrame(rejects, columns=[SOURCE_ROW, "text", "reason"])
     return RawExport(frame, path, digest, encoding, delimiter, h + 1, rej)
 
@@ -244,6 +246,15 @@ def _read_text_exact(text_bytes: bytes, delimiter: str, h: int, headers: list[st
     frame = pd.DataFrame(good, columns=headers, dtype="str")
     frame.insert(0, SOURCE_ROW, rows)
     return frame, rejects
+
+
+def _trimmed(table: pa.Table) -> pa.Table:
+    """Trim surrounding white space in every cell; a cell of only white space is missing."""
+    cols = []
+    for col in table.columns:
+        t = pc.utf8_trim_whitespace(col)
+        cols.append(pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.string()), t))
+    return pa.table(cols, names=table.column_names)
 
 
 def _strip(frame: pd.DataFrame, headers: list[str]) -> pd.DataFrame:

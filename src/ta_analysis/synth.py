@@ -523,8 +523,10 @@ def _render(truth: pd.DataFrame, rng: np.random.Generator, rates: Rates) -> tupl
             out["claim_outcome"][i] = _pick(OUTCOME_SPELLINGS[o], pk[13]).format(pct=t["pct"])
         if pd.notna(t["refund_amount"]):
             amt = t["refund_amount"]
-            if amt > 0 and pk[14] < 40:  # accounting exports write money paid back as a negative
+            if amt > 0 and pk[14] < 40 and not order_conflict:  # accounting exports write money paid back as a negative
                 text, _ = _fmt_money(-amt, t["order_currency"], money_style[i, 2], True)
+            elif order_conflict:  # the refund of a conflicting row names no currency either
+                text = f"{amt:.2f}"
             else:
                 text, _ = _fmt_money(amt, t["order_currency"], money_style[i, 2], True)
             out["refund_amount"][i] = text

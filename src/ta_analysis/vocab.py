@@ -53,7 +53,9 @@ def read_crosswalk(filename: str) -> pd.DataFrame:
 
 def key(series: pd.Series) -> pd.Series:
     """The matching key of a spelling: lower case, inner white space collapsed, trimmed."""
-    return series.astype("str").str.lower().str.replace(r"\s+", " ", regex=True).str.strip()
+    from ta_analysis import textops
+
+    return textops.replace(series.astype("str").str.lower(), r"\s+", " ").str.strip()
 
 
 @lru_cache(maxsize=None)
@@ -89,26 +91,23 @@ class Mapped:
 
 
 def map_vocab(series: pd.Series, vocabulary: str) -> Mapped:
-    """Map raw spellings onto a vocabulary's canonical values (vectorised over distinct values)."""
-    present = series.notna()
-    k = key(series.where(present, ""))
+    """Map raw spellings onto a vocabulary's canonical values (once per distinct spelling)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    keys = key(pd.Series(uniques, dtype="str")).to_numpy(dtype=object)
     table = crosswalk(vocabulary)
-    # Map the distinct keys once; exports repeat a few dozen spellings over millions of rows.
-    uniques = pd.unique(k[present].to_numpy())
-    known = np.array([u in table for u in uniques], dtype=bool)
-    canon = np.array([table.get(u) for u in uniques], dtype=object)
+    known = np.array([k in table for k in keys], dtype=bool)
+    canon = np.array([table.get(k) for k in keys] + [None], dtype=object)  # code -1 (missing) -> None
     for pattern, value in patterns(vocabulary):
-        todo = ~known
-        if not todo.any():
+        todo = np.flatnonzero(~known)
+        if not len(todo):
             break
-        hit = pd.Series(uniques[todo], dtype="str").str.contains(pattern, case=False, regex=True).to_numpy()
-        where = np.flatnonzero(todo)[hit]
-        canon[where] = value
-        known[where] = True
-    lookup = pd.Series(canon, index=uniques, dtype=object)
-    values = k.map(lookup).where(present)
-    unmapped = present & k.isin(set(uniques[~known]))
-    return Mapped(values.astype("str") if vocabulary not in ("boolean",) else values, unmapped)
+        hit = pd.Series(keys[todo], dtype="str").str.contains(pattern, case=False, regex=True).to_numpy()
+        canon[todo[hit]] = value
+        known[todo[hit]] = True
+    unmapped_u = np.append(~known, False)
+    values = pd.Series(canon[codes], index=series.index, dtype=object)
+    unmapped = pd.Series(unmapped_u[codes], index=series.index)
+    return Mapped(values.astype("str") if vocabulary != "boolean" else values, unmapped)
 
 
 def map_boolean(series: pd.Series) -> Mapped:

@@ -1,0 +1,130 @@
+"""Headline figures: from cleaned data they equal those computed straight from the truth."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ta_analysis import config, fx
+from ta_analysis.clean import clean, write
+from ta_analysis.summary import headline_for, load_processed
+
+from conftest import expected_fates
+
+KEYS = {"as_of", "class_start", "class_end", "class_members", "subclass_members", "denied_refund_rate",
+        "denied_or_short_paid_rate", "non_delivery_rate", "unreimbursed_customs_fees_usd", "out_of_pocket_loss_usd"}
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("processed")
+    write(clean([config.SAMPLE_EXPORT]), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def headline(processed):
+    return headline_for(load_processed(processed), n_boot=500)
+
+
+def truth_headline(truth: pd.DataFrame) -> dict:
+    """The headline computed from the truth's clean values, row by row."""
+    fates, counts = expected_fates(truth)
+    t = truth[np.array(fates) == "kept"].copy()
+    as_of = pd.Timestamp(max(truth["submitted_at"].dropna())).normalize()
+    ident = t["email"].where(t["email"].notna(), "p:" + t["phone"].fillna(""))
+    outcome = t["claim_outcome"]
+    resolved = outcome.isin(["full_refund", "partial_refund", "denied"])
+    status = t["delivery_status"]
+    promised = pd.to_datetime(t["promised_delivery_date"])
+    held_over = status.eq("held_at_customs") & t["delivered_date"].isna() & ((promised + timedelta(days=30)) < as_of)
+    never = status.eq("not_delivered") | held_over
+    known = never | status.isin(["delivered", "late", "partial"]) | (status.eq("held_at_customs") & t["delivered_date"].notna())
+    on = pd.to_datetime(t["order_date"])
+
+    def usd(amount, currency):
+        return fx.to_usd(t[amount].astype("float64"), t[currency].astype("str"), on).usd
+
+    order_usd, refund_usd = usd("order_amount", "order_currency"), usd("refund_amount", "order_currency")
+    paid_usd, back_usd = usd("customs_fees_paid", "customs_fees_currency"), usd("customs_fees_reimbursed", "customs_fees_currency")
+    paid = paid_usd.gt(0).fillna(False)
+    owed = (paid_usd - back_usd.fillna(0)).clip(lower=0)
+    applies = never | outcome.isin(["denied", "partial_refund"])
+    loss = (order_usd - refund_usd.fillna(0)).clip(lower=0).where(applies, 0).fillna(0) + owed.fillna(0)
+    per_member = loss.groupby(ident).sum()
+    return {
+        "class_members": counts["class_members"],
+        "subclass_members": {k: counts[k] for k in ["refund_denial", "customs_fee", "non_delivery"]},
+        "denied": (int(outcome.eq("denied").sum()), int(resolved.sum())),
+        "short": (int(outcome.isin(["denied", "partial_refund"]).sum()), int(resolved.sum())),
+        "non_delivery": (int(never.sum()), int(known.sum())),
+        "fees_orders": int(paid.sum()), "fees_total": float(owed[paid].sum()),
+        "fees_nothing": float(back_usd[paid].fillna(0).le(0).mean()),
+        "loss_total": float(per_member.sum()), "members": int(per_member.size),
+        "share_zero": float(per_member.le(0).mean()),
+    }
+
+
+def test_headline_equals_truth(headline, sample_truth):
+    want = truth_headline(sample_truth)
+    h = headline
+    assert h["class_members"] == want["class_members"]
+    assert h["subclass_members"] == want["subclass_members"]
+    for key, name in [("denied_refund_rate", "denied"), ("denied_or_short_paid_rate", "short"), ("non_delivery_rate", "non_delivery")]:
+        assert (h[key]["numerator"], h[key]["denominator"]) == want[name], key
+    fees = h["unreimbursed_customs_fees_usd"]
+    assert fees["orders"] == want["fees_orders"]
+    assert abs(fees["total"] - want["fees_total"]) <= 0.01 * fees["orders"]
+    assert fees["share_reimbursed_nothing"] == pytest.approx(want["fees_nothing"])
+    loss = h["out_of_pocket_loss_usd"]
+    assert loss["members"] == want["members"] == want["class_members"]
+    assert abs(loss["total"] - want["loss_total"]) <= 0.01 * len(sample_truth)
+    assert loss["share_zero"] == pytest.approx(want["share_zero"])
+
+
+def test_summary_json_has_the_documented_keys(processed):
+    r = subprocess.run([sys.executable, "-m", "ta_analysis", "summary", "--processed", str(processed), "--json",
+                        "--draws", "200"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    h = json.loads(r.stdout)
+    assert KEYS <= set(h)
+    assert set(h["denied_refund_rate"]) >= {"numerator", "denominator", "estimate", "ci_low", "ci_high"}
+    assert set(h["unreimbursed_customs_fees_usd"]) >= {"orders", "total", "mean", "median", "p90",
+                                                        "share_reimbursed_nothing", "total_ci_low", "total_ci_high"}
+    assert set(h["out_of_pocket_loss_usd"]) >= {"members", "total", "ci_low", "ci_high", "share_zero"}
+    cleaning = json.loads((processed / "cleaning_summary.json").read_text())
+    assert h["as_of"] == cleaning["parameters"]["as_of"] and h["class_start"] == cleaning["parameters"]["class_start"]
+
+
+def test_summary_for_people_and_overrides(processed):
+    r = subprocess.run([sys.executable, "-m", "ta_analysis", "summary", "--processed", str(processed), "--draws", "200",
+                        "--class-start", "2023-01-01"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "class period 2023-01-01 to" in r.stdout and "Denied-refund rate:" in r.stdout
+    assert "not a statistical sample" in r.stdout
+
+
+def test_summary_of_a_missing_folder_is_a_user_error(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "ta_analysis", "summary", "--processed", str(tmp_path / "nope")],
+                       capture_output=True, text=True)
+    assert r.returncode == 2 and "no such folder" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_sensitivity_has_one_row_per_variant(processed):
+    from ta_analysis import metrics
+
+    p = load_processed(processed)
+    table = metrics.sensitivity(p.intake, as_of=p.as_of, definition=p.definition(), n_boot=100)
+    assert table["variant"].tolist() == list(metrics.SENSITIVITY_VARIANTS)
+    base = table.set_index("variant")
+    assert base.at["no_response_as_denied", "denied_refund_rate"] > base.at["baseline", "denied_refund_rate"]
+    assert base.at["customs_holds_not_non_delivery", "non_delivery_denominator"] < base.at["baseline", "non_delivery_denominator"]
+    assert base.at["unknown_ta_in_class", "class_members"] > base.at["baseline", "class_members"]
+    assert base.at["partial_not_short_paid", "denied_or_short_paid_rate"] < base.at["baseline", "denied_or_short_paid_rate"]
+    assert base.at["fx_on_claim_date", "out_of_pocket_loss_total"] != base.at["baseline", "out_of_pocket_loss_total"]
