@@ -14,7 +14,7 @@ SAMPLE_SEED := 20231
 SAMPLE_ROWS := 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install report clean-data test lab bench sample
+.PHONY: help install report clean-data test lab bench sample notebooks
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,13 +28,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the project (done by every target that needs it)
 
-report: clean-data ## clean, analyse and render the bundled sample (writes data/processed/)
+report: clean-data ## clean, analyse and render the bundled sample (data/processed/, reports/)
+	$(BIN)/ta-analysis report --processed $(PROCESSED) --out reports
+	$(BIN)/ta-analysis summary --processed $(PROCESSED)
 
 clean-data: $(STAMP) ## clean the bundled sample export into data/processed/
 	$(BIN)/ta-analysis clean $(SAMPLE) --out $(PROCESSED)
 
-test: $(STAMP) ## run every test
-	$(BIN)/python -m pytest
+test: $(STAMP) ## run every test, and nbval over the committed notebooks
+	$(BIN)/ta-analysis clean $(SAMPLE) --out $(PROCESSED) --quiet > /dev/null
+	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+
+notebooks: clean-data ## rewrite the notebooks from tools/build_notebooks.py and store their outputs on the sample
+	$(BIN)/python tools/build_notebooks.py
+	$(BIN)/python -c "from ta_analysis.render import refresh_notebooks; refresh_notebooks()"
 
 lab: $(STAMP) ## open JupyterLab on the project's environment
 	$(BIN)/jupyter lab notebooks/

@@ -19,7 +19,7 @@ def test_module_and_help():
     assert r.returncode == 0 and "synth" in r.stdout and "clean" in r.stdout
 
 
-@pytest.mark.parametrize("sub", ["synth", "clean"])
+@pytest.mark.parametrize("sub", ["synth", "clean", "summary", "report"])
 def test_each_subcommand_has_help(sub, capsys):
     assert main([sub, "--help"]) == 0
     assert "usage: ta-analysis " + sub in capsys.readouterr().out

@@ -81,6 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class-end", type=_iso_date, help="class period end (default: the cleaning run's)")
     p.add_argument("--draws", type=_positive_int, default=2000, help="bootstrap draws (default 2000)")
     p.add_argument("--seed", type=int, default=20231, help="bootstrap seed (default 20231)")
+
+    p = sub.add_parser("report", help="execute the notebooks and render the reports",
+                       description="Execute the numbered notebooks on a processed folder and render "
+                                   "them as HTML reports (no code), with exhibits and an index page.")
+    p.add_argument("--processed", type=Path, required=True, help="folder written by 'ta-analysis clean'")
+    p.add_argument("--out", type=Path, required=True, help="output folder (e.g. reports)")
+    p.add_argument("--as-of", type=_iso_date, help="as-of date (default: the cleaning run's)")
+    p.add_argument("--class-start", type=_iso_date, help="class period start (default: the cleaning run's)")
+    p.add_argument("--class-end", type=_iso_date, help="class period end (default: the cleaning run's)")
+    p.add_argument("--named-plaintiffs", nargs="*", default=[], metavar="KEY",
+                   help="claimant keys of the named plaintiffs (typicality)")
+    p.add_argument("--draws", type=_positive_int, default=2000, help="bootstrap draws (default 2000)")
+    p.add_argument("--seed", type=int, default=20231, help="bootstrap seed (default 20231)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 
 
@@ -99,6 +113,10 @@ def _run(args: argparse.Namespace) -> int:
         from ta_analysis.summary import summary_command
 
         return summary_command(args)
+    if args.command == "report":
+        from ta_analysis.render import report_command
+
+        return report_command(args)
     raise AssertionError(args.command)  # pragma: no cover (argparse enforces the choices)
 
 

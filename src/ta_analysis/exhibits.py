@@ -1,0 +1,267 @@
+"""Court-ready exhibits: every chart is written by one helper, the same way.
+
+An exhibit has a stable number from the registry (``data/exhibits.csv``: adding a chart never
+renumbers a filed one), a title, a subtitle with the population and n, a source note (input
+file hash, as-of date, "intake complainants, not a statistical sample"), a colour-blind-safe
+style that also reads in black and white, and four files: PNG (300 dpi), SVG, PDF and the CSV of
+exactly what is plotted. ``exhibits.json`` lists each with its files' SHA-256, the input's
+SHA-256, the parameters, the package version and commit, and row counts. The same data and code
+give byte-identical files: no creation dates, a fixed SVG hash salt, fixed metadata.
+
+Examples:
+    >>> registry().loc["EX-01", "slug"]
+    'record-flow'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import textwrap
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable
+
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ta_analysis.outputs import git_commit, package_version, to_csv_bytes
+from ta_analysis.vocab import read_crosswalk
+
+# Okabe & Ito (2008) colour-blind-safe palette, with hatches so bars differ in black and white too.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+HATCHES = ["", "//", "..", "xx", "\\\\", "--", "++", "oo"]
+SOURCE_CAVEAT = "Intake complainants, not a statistical sample."
+STYLE = {
+    "figure.figsize": (8.0, 5.0), "figure.dpi": 100, "savefig.dpi": 300, "font.size": 10,
+    "axes.titlesize": 13, "axes.titleweight": "bold", "axes.titlelocation": "left",
+    "axes.spines.top": False, "axes.spines.right": False, "axes.grid": True, "axes.grid.axis": "y",
+    "grid.color": "#d9d9d9", "grid.linewidth": 0.6, "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "svg.hashsalt": "ta-analysis", "svg.fonttype": "path", "pdf.fonttype": 42,
+    "font.family": "DejaVu Sans", "path.simplify": True,
+}
+
+
+@lru_cache(maxsize=1)
+def registry() -> pd.DataFrame:
+    """The exhibit registry, indexed by exhibit id."""
+    table = read_crosswalk("exhibits.csv").set_index("exhibit_id")
+    if not table.index.is_unique or not table["slug"].is_unique:
+        raise ValueError("exhibits.csv: an exhibit id or slug is listed twice")
+    return table
+
+
+@dataclass
+class Provenance:
+    """What every exhibit's source note and manifest entry say about where it came from."""
+
+    input_sha256: str
+    as_of: str
+    parameters: dict = field(default_factory=dict)
+    rows: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_cleaning(cls, cleaning: dict, parameters: dict | None = None) -> "Provenance":
+        digest = ";".join(i["sha256"] for i in cleaning["inputs"])
+        return cls(input_sha256=digest, as_of=cleaning["parameters"]["as_of"],
+                   parameters={**cleaning["parameters"], **(parameters or {})},
+                   rows={"input_records": cleaning["input_records"], **cleaning["fates"]})
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _save(fig: plt.Figure, base: Path) -> list[Path]:
+    files = [base.with_suffix(".png"), base.with_suffix(".svg"), base.with_suffix(".pdf")]
+    fig.savefig(files[0], dpi=300, metadata={"Software": None})
+    fig.savefig(files[1], metadata={"Date": None, "Creator": None})
+    fig.savefig(files[2], metadata={"CreationDate": None, "ModDate": None, "Creator": None, "Producer": None})
+    return files
+
+
+def make_exhibit(
+    exhibit_id: str,
+    data: pd.DataFrame,
+    draw: Callable[[plt.Axes, pd.DataFrame], None],
+    *,
+    subtitle: str,
+    provenance: Provenance,
+    out_dir: str | Path,
+    note: str = "",
+) -> plt.Figure:
+    """Draw, number, annotate and write one exhibit; add it to the manifest; return the figure.
+
+    Args:
+        exhibit_id: an id from the registry (``EX-01``...); its title and notebook come from there.
+        data: exactly what is plotted: written as the exhibit's CSV.
+        draw: draws ``data`` on the axes (bars, points, intervals); titles and notes are added here.
+        subtitle: the population and n, e.g. "Class members' resolved claims, n = 1,553".
+        provenance: input hash, as-of date, parameters, row counts.
+        out_dir: folder for the files and ``exhibits.json``.
+        note: an extra line for the source note (a definition, what was left out).
+    """
+    reg = registry()
+    if exhibit_id not in reg.index:
+        raise KeyError(f"{exhibit_id} is not in the exhibit registry (data/exhibits.csv)")
+    entry = reg.loc[exhibit_id]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=STYLE["figure.figsize"])
+        draw(ax, data)
+        title = textwrap.fill(f"Exhibit {exhibit_id[3:].lstrip('0')}. {entry['title']}", 72)
+        fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+        ax.set_title(subtitle, fontsize=10, fontweight="normal", loc="left", color="#333333")
+        source = (f"Source: firm intake records (input SHA-256 {provenance.input_sha256[:12]}...), as of "
+                  f"{provenance.as_of}. {SOURCE_CAVEAT}")
+        lines = textwrap.wrap(source, 120) + (textwrap.wrap(note, 120) if note else [])
+        fig.text(0.01, 0.01, "\n".join(lines), fontsize=7.5, color="#444444", va="bottom", ha="left")
+        fig.tight_layout(rect=(0, 0.04 + 0.025 * len(lines), 1, 1))
+        base = out_dir / f"{exhibit_id}-{entry['slug']}"
+        files = _save(fig, base)
+    csv_path = base.with_suffix(".csv")
+    csv_path.write_bytes(to_csv_bytes(data))
+    files.append(csv_path)
+    _record(out_dir, {
+        "exhibit_id": exhibit_id, "title": entry["title"], "subtitle": subtitle, "notebook": entry["notebook"],
+        "files": {p.suffix.lstrip("."): {"name": p.name, "sha256": _sha256(p)} for p in files},
+        "plotted_rows": int(len(data)), "input_sha256": provenance.input_sha256, "as_of": provenance.as_of,
+        "parameters": provenance.parameters, "rows": provenance.rows,
+        "package_version": package_version(), "git_commit": git_commit(),
+    })
+    return fig
+
+
+def _record(out_dir: Path, entry: dict) -> None:
+    """Add or replace one exhibit's entry in ``exhibits.json`` (sorted by id)."""
+    path = out_dir / "exhibits.json"
+    manifest = json.loads(path.read_text()) if path.exists() else {"exhibits": []}
+    others = [e for e in manifest["exhibits"] if e["exhibit_id"] != entry["exhibit_id"]]
+    manifest["exhibits"] = sorted(others + [entry], key=lambda e: e["exhibit_id"])
+    path.write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+
+
+# --- drawing helpers used by the notebooks' exhibits ---------------------------------------------
+
+LABELS = {
+    "quality": "Quality", "delay": "Delay", "customs": "Customs", "non_delivery": "Never arrived",
+    "individual": "Individual", "small_business": "Small business", "other": "Other",
+    "pooled small groups": "Small groups (pooled)", "all": "All", "(missing)": "Unknown",
+}
+
+
+def label(value: object) -> str:
+    """A plain-English label for a canonical value (``non_delivery`` -> "Never arrived")."""
+    return LABELS.get(str(value), str(value))
+
+
+def draw_rates(label_column: str = "label", *, ylabel: str = "Share", percent: bool = True):
+    """Bars of ``estimate`` with 95% interval whiskers, labelled with numerator/denominator."""
+
+    def draw(ax: plt.Axes, d: pd.DataFrame) -> None:
+        x = range(len(d))
+        for i, (_, r) in enumerate(d.iterrows()):
+            ax.bar(i, r["estimate"], color=PALETTE[0], hatch=HATCHES[1] if r.get("small_group", False) else "",
+                   edgecolor="black", linewidth=0.6)
+        ax.errorbar(list(x), d["estimate"], yerr=[d["estimate"] - d["ci_low"], d["ci_high"] - d["estimate"]],
+                    fmt="none", ecolor="black", capsize=4, linewidth=1)
+        for i, (_, r) in enumerate(d.iterrows()):
+            ax.annotate(f"{r['numerator']:,}/{r['denominator']:,}", (i, r["ci_high"]), xytext=(0, 3),
+                        textcoords="offset points", ha="center", fontsize=8)
+        ax.set_xticks(list(x), [textwrap.fill(str(g), 16) for g in d[label_column]], fontsize=9)
+        ax.set_ylim(0, min(1.0, max(d["ci_high"].max() * 1.18, 0.05)))
+        ax.set_ylabel(ylabel)
+        if percent:
+            ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+
+    return draw
+
+
+def draw_grouped_rates(group_column: str = "group_label", series_column: str = "series"):
+    """Bars of several rates side by side for each group, told apart by colour and hatch."""
+
+    def draw(ax: plt.Axes, d: pd.DataFrame) -> None:
+        groups = list(dict.fromkeys(d[group_column]))
+        series = list(dict.fromkeys(d[series_column]))
+        width = 0.8 / len(series)
+        for j, name in enumerate(series):
+            part = d[d[series_column] == name].set_index(group_column).reindex(groups)
+            x = [i - 0.4 + width * (j + 0.5) for i in range(len(groups))]
+            ax.bar(x, part["estimate"], width=width * 0.95, color=PALETTE[j], hatch=HATCHES[j],
+                   edgecolor="black", linewidth=0.6, label=name)
+            ax.errorbar(x, part["estimate"], yerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
+                        fmt="none", ecolor="black", capsize=3, linewidth=1)
+            for xx, (_, r) in zip(x, part.iterrows()):
+                ax.annotate(f"{int(r['numerator']):,}/{int(r['denominator']):,}", (xx, r["ci_high"]), xytext=(0, 3),
+                            textcoords="offset points", ha="center", fontsize=7.5)
+        ax.set_xticks(range(len(groups)), groups)
+        ax.set_ylim(0, min(1.0, d["ci_high"].max() * 1.2))
+        ax.set_ylabel("Share")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+        ax.legend(frameon=False, fontsize=8, loc="upper right")
+
+    return draw
+
+
+def draw_flow():
+    """Horizontal bars of a record flow (``step``, ``fate``, ``records``): removals in orange."""
+
+    def draw(ax: plt.Axes, d: pd.DataFrame) -> None:
+        y = list(range(len(d)))[::-1]
+        colors = [PALETTE[0] if f in ("", "kept") else PALETTE[3] for f in d["fate"]]
+        hatches = ["" if f in ("", "kept") else HATCHES[1] for f in d["fate"]]
+        for yy, n, c, h in zip(y, d["records"], colors, hatches):
+            ax.barh(yy, abs(n), color=c, hatch=h, edgecolor="black", linewidth=0.5)
+            ax.annotate(f"{n:+,}" if n < 0 else f"{n:,}", (abs(n), yy), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+        ax.set_yticks(y, [textwrap.shorten(s, 48) for s in d["step"]], fontsize=8)
+        ax.set_xlabel("Records")
+        ax.grid(axis="x")
+        ax.grid(axis="y", visible=False)
+        ax.set_xlim(0, d["records"].abs().max() * 1.12)
+
+    return draw
+
+
+def draw_lines(label_column: str = "group", *, ylabel: str = "Share"):
+    """A rate over time with its 95% interval as a band (for many periods)."""
+
+    def draw(ax: plt.Axes, d: pd.DataFrame) -> None:
+        x = list(range(len(d)))
+        ax.fill_between(x, d["ci_low"], d["ci_high"], color=PALETTE[5], alpha=0.35, linewidth=0,
+                        label="95% interval")
+        ax.plot(x, d["estimate"], color=PALETTE[0], marker="o", markersize=3.5, linewidth=1.5, label="estimate")
+        step = max(1, len(x) // 12)
+        ax.set_xticks(x[::step], list(d[label_column])[::step], rotation=45, ha="right", fontsize=8)
+        ax.set_ylim(0, 1)
+        ax.set_ylabel(ylabel)
+        ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
+
+    return draw
+
+
+def draw_histogram(value: str, *, xlabel: str, bins: int = 30):
+    """A histogram of pre-binned counts (``bin_low``, ``bin_high``, ``count``)."""
+
+    def draw(ax: plt.Axes, d: pd.DataFrame) -> None:
+        ax.bar(d["bin_low"], d["count"], width=d["bin_high"] - d["bin_low"], align="edge",
+               color=PALETTE[2], edgecolor="black", linewidth=0.4)
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel("Count")
+        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.0f}"))
+
+    return draw
+
+
+def binned(values: pd.Series, bins: int = 30, upper_quantile: float = 0.99) -> pd.DataFrame:
+    """Counts in equal bins up to the 99th percentile, the rest in a last open bin (stated in the CSV)."""
+    v = values.dropna()
+    top = float(v.quantile(upper_quantile)) if len(v) else 1.0
+    edges = [top * i / bins for i in range(bins + 1)]
+    counts = pd.cut(v.clip(upper=top), edges, include_lowest=True).value_counts(sort=False)
+    return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "count": counts.to_numpy(),
+                         "note": [""] * (bins - 1) + [f"includes {int((v > top).sum())} values above ${top:,.0f}"]})

@@ -1,0 +1,145 @@
+"""What every notebook calls: validated parameters, the loaded data, and display helpers.
+
+A notebook's ``parameters`` cell (papermill's convention) sets the names in :data:`PARAMETERS`;
+the next cell calls ``ctx = setup(globals())``, which refuses any other name (a misspelt
+parameter injected by papermill is an error, not silently ignored), checks each value, loads the
+processed folder and shows where the data came from.
+"""
+
+from __future__ import annotations
+
+import types
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from ta_analysis import metrics
+from ta_analysis.clean import ClassDefinition
+from ta_analysis.errors import InputError
+from ta_analysis.exhibits import Provenance, make_exhibit
+from ta_analysis.summary import Processed, load_processed
+
+# name: (what it is, check)
+PARAMETERS: dict[str, tuple[str, Callable[[object], bool]]] = {
+    "processed_dir": ("folder written by 'ta-analysis clean'", lambda v: isinstance(v, str) and v != ""),
+    "output_dir": ("folder for exhibits", lambda v: isinstance(v, str) and v != ""),
+    "as_of": ("as-of date YYYY-MM-DD, or None for the cleaning run's", lambda v: v is None or _is_date(v)),
+    "class_start": ("class period start YYYY-MM-DD, or None", lambda v: v is None or _is_date(v)),
+    "class_end": ("class period end YYYY-MM-DD, or None", lambda v: v is None or _is_date(v)),
+    "named_plaintiffs": ("list of claimant keys", lambda v: isinstance(v, list) and all(isinstance(k, str) for k in v)),
+    "draws": ("bootstrap draws, a whole number >= 100", lambda v: isinstance(v, int) and v >= 100),
+    "seed": ("bootstrap seed, a whole number", lambda v: isinstance(v, int)),
+}
+IGNORED = {"In", "Out", "get_ipython", "exit", "quit", "open", "ctx"}
+
+
+def _is_date(v: object) -> bool:
+    try:
+        date.fromisoformat(str(v))
+        return isinstance(v, str)
+    except ValueError:
+        return False
+
+
+def check_parameters(namespace: dict) -> dict:
+    """The parameter values in ``namespace``; an unknown, missing or bad one is an InputError."""
+    user = {k: v for k, v in namespace.items()
+            if not k.startswith("_") and k not in IGNORED
+            and not isinstance(v, (types.ModuleType, types.FunctionType, type))}
+    unknown = sorted(set(user) - set(PARAMETERS))
+    if unknown:
+        import difflib
+
+        hints = [f"{u!r}" + (f" (did you mean {m[0]!r}?)" if (m := difflib.get_close_matches(u, PARAMETERS, 1)) else "")
+                 for u in unknown]
+        raise InputError(f"unknown notebook parameter(s): {', '.join(hints)}; known: {', '.join(PARAMETERS)}")
+    missing = sorted(set(PARAMETERS) - set(user))
+    if missing:
+        raise InputError(f"the parameters cell does not set: {', '.join(missing)}")
+    for name, (what, ok) in PARAMETERS.items():
+        if not ok(user[name]):
+            raise InputError(f"parameter {name} must be {what}", value=user[name])
+    return {k: user[k] for k in PARAMETERS}
+
+
+@dataclass
+class Context:
+    """The data and parameters one notebook run works from."""
+
+    processed: Processed
+    as_of: date
+    definition: ClassDefinition
+    intake: pd.DataFrame
+    output_dir: Path
+    draws: int
+    seed: int
+    named_plaintiffs: list[str]
+
+    @property
+    def cls(self) -> pd.DataFrame:
+        """The class rows every metric is computed over."""
+        return metrics.population(self.intake, "class")
+
+    @property
+    def cleaning(self) -> dict:
+        return self.processed.cleaning
+
+    def table(self, name: str) -> pd.DataFrame:
+        """Another output of the cleaning run (``audit``, ``problems``, ``unmapped_spellings``...)."""
+        return pd.read_csv(self.processed.path / f"{name}.csv", dtype=str, keep_default_na=False)
+
+    @property
+    def provenance(self) -> Provenance:
+        return Provenance.from_cleaning(self.cleaning, {
+            "as_of": self.as_of.isoformat(), "class_start": self.definition.class_start.isoformat(),
+            "class_end": self.definition.class_end.isoformat(), "draws": self.draws, "seed": self.seed})
+
+    def exhibit(self, exhibit_id: str, data: pd.DataFrame, draw, *, subtitle: str, note: str = "") -> None:
+        """Write an exhibit (four files and a manifest entry) and show it."""
+        from IPython.display import Image, display
+
+        fig = make_exhibit(exhibit_id, data, draw, subtitle=subtitle, provenance=self.provenance,
+                           out_dir=self.output_dir, note=note)
+        plt.close(fig)
+        png = sorted(self.output_dir.glob(f"{exhibit_id}-*.png"))[0]
+        display(Image(filename=str(png), width=800))
+
+
+def setup(namespace: dict) -> Context:
+    """Validate the parameters in ``namespace`` (a notebook's ``globals()``) and load the data."""
+    p = check_parameters(namespace)
+    processed = load_processed(p["processed_dir"])
+    as_of = date.fromisoformat(p["as_of"]) if p["as_of"] else processed.as_of
+    recorded = processed.definition()
+    definition = ClassDefinition(
+        date.fromisoformat(p["class_start"]) if p["class_start"] else recorded.class_start,
+        date.fromisoformat(p["class_end"]) if p["class_end"] else recorded.class_end,
+        recorded.countries, recorded.include_unknown_trade_assurance).resolved(as_of)
+    intake = processed.intake
+    if definition != recorded:
+        intake = metrics.reclassify(intake, definition)
+    return Context(processed, as_of, definition, intake, Path(p["output_dir"]), p["draws"], p["seed"],
+                   list(p["named_plaintiffs"]))
+
+
+def say(text: str) -> None:
+    """Show a sentence built from computed numbers (Markdown)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def provenance_text(ctx: Context) -> str:
+    """Where the data came from, in a few lines of Markdown."""
+    c = ctx.cleaning
+    lines = [f"- Input `{i['file']}`: {i['rows']:,} records, SHA-256 `{i['sha256']}`" for i in c["inputs"]]
+    lines += [f"- As of **{ctx.as_of}**; class period **{ctx.definition.class_start}** to "
+              f"**{ctx.definition.class_end}**",
+              f"- Cleaned by ta-analysis {c['package_version']} (commit `{c['git_commit'] or 'unknown'}`); "
+              f"exchange rates: {c['fx_source']}",
+              f"- {metrics.CAVEAT}"]
+    return "\n".join(lines)

@@ -1,0 +1,150 @@
+"""The tables the notebooks show, built from the processed data (DataFrame in, DataFrame out).
+
+Each function is what one notebook cell displays, so every number a report prints comes from
+code the tests reach.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from ta_analysis import metrics
+from ta_analysis.clean import CLASS_RULES, QUARANTINE_RULES
+from ta_analysis.exhibits import label
+from ta_analysis.schema import FIELDS
+
+RULE_LABELS = {
+    "unreadable_record": "unreadable record", "empty_record": "empty record", "no_intake_id": "no intake id",
+    "no_claimant_identity": "no e-mail or phone", "no_order_date_and_no_claim": "no order date and no claim",
+    "no_usable_data": "no usable data", "exact_copy": "exact copy", "superseded_submission": "superseded submission",
+    "not_us_buyer": "buyer outside the U.S.", "country_unknown": "buyer country unknown",
+    "not_trade_assurance": "not a Trade Assurance order", "trade_assurance_unknown": "Trade Assurance coverage unknown",
+    "order_date_unknown": "order date unknown", "order_before_class_period": "ordered before the class period",
+    "order_after_class_period": "ordered after the class period",
+}
+STEP_TEXT = {**QUARANTINE_RULES, **CLASS_RULES,
+             "exact_copy": "an exact copy of an earlier record",
+             "superseded_submission": "an earlier submission of the same claimant and order (the latest is kept)"}
+
+
+def record_flow(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The waterfall from input records to class records: one row per fate and rule, with running totals.
+
+    The first row is every input record; each following row removes the records of one rule;
+    the last row is the records kept in the class. ``remaining`` reconciles to it exactly.
+    """
+    total = len(ledger)
+    rows = [{"step": "Input records", "fate": "", "rule": "", "records": total, "remaining": total,
+             "meaning": "every row of every input file"}]
+    remaining = total
+    for fate in ["quarantined", "duplicate", "excluded"]:
+        part = ledger[ledger["fate"] == fate]
+        for rule, n in part["rule"].value_counts().sort_index().items():
+            remaining -= int(n)
+            rows.append({"step": f"{fate.capitalize()}: {RULE_LABELS.get(rule, rule)}", "fate": fate, "rule": rule,
+                         "records": -int(n), "remaining": remaining, "meaning": STEP_TEXT.get(rule, "")})
+    kept = int((ledger["fate"] == "kept").sum())
+    assert remaining == kept, "the ledger does not reconcile"
+    rows.append({"step": "Kept in the class", "fate": "kept", "rule": "", "records": kept, "remaining": kept,
+                 "meaning": "records every metric is computed over"})
+    return pd.DataFrame(rows)
+
+
+def missing_by_field(intake: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFrame:
+    """Per canonical field: values missing in the analysed records, and values that could not be read."""
+    fields = [f for f in FIELDS if f in intake.columns]
+    unreadable = problems["field"].value_counts()
+    out = pd.DataFrame({
+        "field": fields,
+        "missing": [int(intake[f].isna().sum()) for f in fields],
+        "unreadable_in_input": [int(unreadable.get(f, 0)) for f in fields],
+    })
+    out["missing_share"] = out["missing"] / max(len(intake), 1)
+    return out.sort_values(["missing", "field"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def rate_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A metrics table for people: label, n/N, estimate and interval in percent, small-group flag."""
+    out = pd.DataFrame({
+        "group": table["group"].map(label),
+        "numerator": table["numerator"], "denominator": table["denominator"],
+        "estimate_%": (100 * table["estimate"]).round(1),
+        "ci_low_%": (100 * table["ci_low"]).round(1), "ci_high_%": (100 * table["ci_high"]).round(1),
+        "small_group": table["small_group"],
+    })
+    return out.set_index("group")
+
+
+def plotted_rates(table: pd.DataFrame) -> pd.DataFrame:
+    """Exactly what a rate exhibit plots (the exhibit's CSV)."""
+    out = table[["group", "numerator", "denominator", "estimate", "ci_low", "ci_high", "small_group"]].copy()
+    out.insert(1, "label", out["group"].map(label))
+    return out.reset_index(drop=True)
+
+
+def denial_reasons(df: pd.DataFrame) -> pd.DataFrame:
+    """The reasons given for denied claims, most common first (free text, identifiers redacted)."""
+    denied = df[df["claim_outcome"].astype("str") == "denied"]
+    reasons = denied["denial_reason"].fillna("(no reason given)")
+    counts = reasons.value_counts().rename_axis("reason").reset_index(name="claims")
+    counts["share_%"] = (100 * counts["claims"] / max(len(denied), 1)).round(1)
+    return counts.sort_values(["claims", "reason"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def fee_orders(df: pd.DataFrame) -> pd.DataFrame:
+    """Orders with customs fees paid: USD paid, reimbursed and left unreimbursed."""
+    p = df[df["customs_fees_paid_usd"].gt(0).fillna(False).astype(bool)]
+    return pd.DataFrame({
+        "claimant_key": p["claimant_key"], "buyer_type": p["buyer_type"], "claimant_state": p["claimant_state"],
+        "paid_usd": p["customs_fees_paid_usd"], "reimbursed_usd": p["customs_fees_reimbursed_usd"].fillna(0.0),
+        "unreimbursed_usd": (p["customs_fees_paid_usd"] - p["customs_fees_reimbursed_usd"].fillna(0)).clip(lower=0),
+    }).reset_index(drop=True)
+
+
+def fees_by(df: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Who paid customs fees: orders, total paid, total reimbursed, total unreimbursed, per group."""
+    f = fee_orders(df)
+    g = f.groupby(f[by].astype("str").fillna("(missing)").map(label), sort=True)
+    out = pd.DataFrame({"orders": g.size(), "paid_usd": g["paid_usd"].sum().round(2),
+                        "reimbursed_usd": g["reimbursed_usd"].sum().round(2),
+                        "unreimbursed_usd": g["unreimbursed_usd"].sum().round(2)})
+    return out.rename_axis(by).reset_index().sort_values(["unreimbursed_usd", by], ascending=[False, True],
+                                                        kind="stable").reset_index(drop=True)
+
+
+def commonality(df: pd.DataFrame, *, as_of: date, by: list[str]) -> pd.DataFrame:
+    """Each headline rate tested for homogeneity across each grouping: one row per (rate, grouping)."""
+    rows = []
+    for by_col in by:
+        for fn, kwargs in [(metrics.denied_refund_rate, {}), (metrics.denied_or_short_paid_rate, {}),
+                           (metrics.non_delivery_rate, {"as_of": as_of})]:
+            table = fn(df, by=by_col, **kwargs)
+            h = metrics.homogeneity(df, table, by=by_col)
+            spread = table[table["denominator"] >= metrics.MIN_N]["estimate"]
+            rows.append({"rate": h["metric"], "across": by_col, "groups": h["groups"],
+                         "lowest_%": round(100 * spread.min(), 1) if len(spread) else float("nan"),
+                         "highest_%": round(100 * spread.max(), 1) if len(spread) else float("nan"),
+                         "chi2": round(h["chi2"], 2), "p_value": round(h["p_value"], 4),
+                         "cramers_v": round(h["cramers_v"], 3), "note": h["note"]})
+    return pd.DataFrame(rows)
+
+
+def rates_by(df: pd.DataFrame, by: str, *, as_of: date, min_n: int = metrics.MIN_N) -> pd.DataFrame:
+    """The denied-refund and non-delivery rates side by side per group (what EX-06 plots).
+
+    Groups with a missing value, or fewer than ``min_n`` in a denominator, are flagged in
+    ``shown`` = False (the exhibit's note says how many records they hold).
+    """
+    parts = []
+    for name, table in [("Denied (of resolved claims)", metrics.denied_refund_rate(df, by=by)),
+                        ("Never delivered (of known outcomes)", metrics.non_delivery_rate(df, by=by, as_of=as_of))]:
+        p = plotted_rates(table)
+        p.insert(0, "series", name)
+        p = p.rename(columns={"label": "group_label"})
+        parts.append(p)
+    out = pd.concat(parts, ignore_index=True)
+    small = out.groupby("group")["denominator"].transform("min") < min_n
+    out["shown"] = ~(small | out["group"].eq("(missing)"))
+    return out

@@ -1,0 +1,103 @@
+"""Rendered reports from the bundled sample: no code, every exhibit whole, identical on rerun."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from ta_analysis import anonymise, config
+from ta_analysis.clean import clean, write
+from ta_analysis.errors import InputError
+from ta_analysis.render import NOTEBOOK_ORDER, NotebookFailed, report
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    out = tmp_path_factory.mktemp("processed")
+    write(clean([config.SAMPLE_EXPORT]), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def rendered(processed, tmp_path_factory):
+    base = tmp_path_factory.mktemp("reports")
+    report(processed, base / "a", draws=200, progress=False)
+    report(processed, base / "b", draws=200, progress=False)
+    return base / "a", base / "b"
+
+
+def test_every_report_is_written_without_code(rendered):
+    a, _ = rendered
+    for name in NOTEBOOK_ORDER:
+        page = (a / f"{name}.html").read_text(encoding="utf-8")
+        assert "nb.setup(globals())" not in page and "import" not in page.split("<body")[1].split("<style")[0]
+        assert not re.search(r'<script[^>]*src="https?://', page), "self-contained: nothing fetched"
+        assert 'src="data:image/png;base64,' in page or name == "01-data-quality" or "image/png" in page
+        assert (a / "notebooks" / f"{name}.ipynb").exists()
+    index = (a / "index.html").read_text()
+    assert "Denied-refund rate" in index and "95% CI" in index and "not a statistical sample" in index
+    for name in NOTEBOOK_ORDER:
+        assert f'href="{name}.html"' in index
+
+
+def test_headline_json_is_written(rendered):
+    h = json.loads((rendered[0] / "headline.json").read_text())
+    assert {"class_members", "denied_refund_rate", "out_of_pocket_loss_usd"} <= set(h)
+
+
+def test_every_exhibit_has_four_files_with_matching_hashes(rendered):
+    a, _ = rendered
+    manifest = json.loads((a / "exhibits" / "exhibits.json").read_text())
+    ids = [e["exhibit_id"] for e in manifest["exhibits"]]
+    assert ids == [f"EX-0{i}" for i in range(1, 8)]
+    for e in manifest["exhibits"]:
+        assert set(e["files"]) == {"png", "svg", "pdf", "csv"}
+        for f in e["files"].values():
+            assert hashlib.sha256((a / "exhibits" / f["name"]).read_bytes()).hexdigest() == f["sha256"]
+
+
+def test_second_render_gives_identical_exhibits(rendered):
+    a, b = rendered
+    for f in sorted((a / "exhibits").iterdir()):
+        assert f.read_bytes() == (b / "exhibits" / f.name).read_bytes(), f.name
+
+
+def test_reports_hold_no_identifier(rendered):
+    a, _ = rendered
+    for page in a.glob("*.html"):
+        text = re.sub(r'src="data:[^"]+"', "", page.read_text(encoding="utf-8"))
+        assert not anonymise.scan_text(text), page.name
+        assert "@example.com" not in text
+
+
+def test_a_failing_notebook_names_the_cell_and_keeps_the_old_reports(processed, rendered, tmp_path):
+    nbdir = tmp_path / "notebooks"
+    shutil.copytree(config.NOTEBOOKS_DIR, nbdir)
+    path = nbdir / "03-customs-fees.ipynb"
+    text = path.read_text().replace("views.fees_by(ctx.cls, \\\"buyer_type\\\")", "1 / 0")
+    path.write_text(text)
+    out = tmp_path / "out"
+    shutil.copytree(rendered[0], out)
+    before = sorted(p.name for p in out.rglob("*"))
+    with pytest.raises(NotebookFailed, match=r"03-customs-fees\.ipynb: cell \d+ .*ZeroDivisionError"):
+        report(processed, out, draws=200, progress=False, notebook_dir=nbdir)
+    assert sorted(p.name for p in out.rglob("*")) == before
+
+
+def test_unknown_parameter_is_refused(processed):
+    from ta_analysis.render import check_parameters, notebooks
+
+    with pytest.raises(InputError, match="unknown parameter\\(s\\) as_off for 01-data-quality.ipynb"):
+        check_parameters(notebooks()[0], {"as_off": "2024-01-01"})
+
+
+def test_report_cli_of_a_missing_folder(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "ta_analysis", "report", "--processed", str(tmp_path / "x"),
+                        "--out", str(tmp_path / "r")], capture_output=True, text=True)
+    assert r.returncode == 2 and "no such folder" in r.stderr
