@@ -15,6 +15,7 @@ import json
 import re
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -135,7 +136,10 @@ def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_
                   "class_end": class_end.isoformat() if class_end else None,
                   "named_plaintiffs": list(named_plaintiffs or []), "draws": draws, "seed": seed}
         reports = []
-        for path in notebooks(notebook_dir):
+        paths = notebooks(notebook_dir)
+        for i, path in enumerate(paths, start=1):
+            if progress:
+                print(f"[{i}/{len(paths)}] {path.stem}", file=sys.stderr, flush=True)
             nb = execute(path, stage / "notebooks" / path.name, params, progress=progress)
             page = f"{path.stem}.html"
             (stage / page).write_text(to_html(nb), encoding="utf-8")
@@ -177,7 +181,7 @@ def report_command(args: argparse.Namespace) -> int:
                        seed=args.seed, progress=not args.quiet)
     except NotebookFailed as exc:
         print(f"ta-analysis: report failed: {exc}; the previous reports in {args.out} are unchanged",
-              file=__import__("sys").stderr)
+              file=sys.stderr)
         return 1
     print(f"wrote {index} and the reports beside it")
     return 0

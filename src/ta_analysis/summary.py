@@ -89,9 +89,10 @@ def format_headline(h: dict) -> str:
         f"As of {h['as_of']}; class period {h['class_start']} to {h['class_end']}.",
         f"Class members: {h['class_members']:,} distinct claimants (refund-denial {s['refund_denial']:,}; "
         f"customs-fee {s['customs_fee']:,}; non-delivery {s['non_delivery']:,}).",
-        f"Denied-refund rate: {fmt_rate(h['denied_refund_rate'])} resolved claims denied.",
-        f"Denied-or-short-paid rate: {fmt_rate(h['denied_or_short_paid_rate'])} resolved claims.",
-        f"Non-delivery rate: {fmt_rate(h['non_delivery_rate'])} orders with a known delivery outcome.",
+        f"Denied-refund rate (claims denied / claims resolved): {fmt_rate(h['denied_refund_rate'])}.",
+        f"Denied-or-short-paid rate ((denied + partial refunds) / claims resolved): "
+        f"{fmt_rate(h['denied_or_short_paid_rate'])}.",
+        f"Non-delivery rate (never delivered / delivery outcome known): {fmt_rate(h['non_delivery_rate'])}.",
         f"Unreimbursed customs fees: {usd(fees['total'])} over {fees['orders']:,} orders (95% CI "
         f"{usd(fees['total_ci_low'])} to {usd(fees['total_ci_high'])}); mean {usd(fees['mean'])}, median "
         f"{usd(fees['median'])}, 90th percentile {usd(fees['p90'])}; {pct(fees['share_reimbursed_nothing'])} "
