@@ -106,7 +106,7 @@ def test_summary_for_people_and_overrides(processed):
     r = subprocess.run([sys.executable, "-m", "ta_analysis", "summary", "--processed", str(processed), "--draws", "200",
                         "--class-start", "2023-01-01"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
-    assert "class period 2023-01-01 to" in r.stdout and "Denied-refund rate:" in r.stdout
+    assert "class period 2023-01-01 to" in r.stdout and "Denied-refund rate (claims denied / claims resolved):" in r.stdout
     assert "not a statistical sample" in r.stdout
 
 
