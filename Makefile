@@ -9,6 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE := data/raw/sample/intake_export_sample.csv
+COMPLAINTS_SAMPLE := data/raw/sample/cfpb_complaints_sample.csv
 PROCESSED := data/processed
 SAMPLE_SEED := 20231
 SAMPLE_ROWS := 5000
@@ -32,11 +33,13 @@ report: clean-data ## clean, analyse and render the bundled sample (data/process
 	$(BIN)/ta-analysis report --processed $(PROCESSED) --out reports
 	$(BIN)/ta-analysis summary --processed $(PROCESSED)
 
-clean-data: $(STAMP) ## clean the bundled sample export into data/processed/
+clean-data: $(STAMP) ## clean the bundled samples into data/processed/ (intake) and data/processed/complaints/
 	$(BIN)/ta-analysis clean $(SAMPLE) --out $(PROCESSED)
+	$(BIN)/ta-analysis complaints $(COMPLAINTS_SAMPLE) --out $(PROCESSED)/complaints --intake $(PROCESSED)
 
 test: $(STAMP) ## run every test, and nbval over the committed notebooks
 	$(BIN)/ta-analysis clean $(SAMPLE) --out $(PROCESSED) --quiet > /dev/null
+	$(BIN)/ta-analysis complaints $(COMPLAINTS_SAMPLE) --out $(PROCESSED)/complaints --intake $(PROCESSED) > /dev/null
 	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
 
 notebooks: clean-data ## rewrite the notebooks from tools/build_notebooks.py and store their outputs on the sample
@@ -48,6 +51,8 @@ lab: $(STAMP) ## open JupyterLab on the project's environment
 
 bench: $(STAMP) ## benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/bench_clean.py
+	$(BIN)/python benchmarks/bench_complaints.py
 
-sample: $(STAMP) ## regenerate the bundled synthetic sample (same seed, same bytes)
+sample: $(STAMP) ## regenerate the bundled synthetic samples (same seed, same bytes)
 	$(BIN)/ta-analysis synth --rows $(SAMPLE_ROWS) --seed $(SAMPLE_SEED) --out $(SAMPLE)
+	$(BIN)/ta-analysis synth --kind cfpb --rows 1500 --seed 20232 --out $(COMPLAINTS_SAMPLE)

@@ -12,7 +12,7 @@ from ta_analysis.exhibits import Provenance, draw_rates, make_exhibit, registry
 
 FILED = {"EX-01": "record-flow", "EX-02": "denial-by-issue", "EX-03": "denial-by-quarter",
          "EX-04": "customs-fees-distribution", "EX-05": "non-delivery-by-quarter",
-         "EX-06": "commonality-buyer-type", "EX-07": "loss-per-member"}
+         "EX-06": "commonality-buyer-type", "EX-07": "loss-per-member", "EX-08": "complaints-by-quarter"}
 
 DATA = pd.DataFrame({"group": ["a", "b"], "label": ["A", "B"], "numerator": [3, 5], "denominator": [10, 20],
                      "estimate": [0.3, 0.25], "ci_low": [0.1, 0.11], "ci_high": [0.6, 0.47], "small_group": [True, True]})

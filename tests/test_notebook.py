@@ -7,7 +7,8 @@ import pytest
 from ta_analysis.errors import InputError
 from ta_analysis.notebook import check_parameters
 
-GOOD = {"processed_dir": "../data/processed", "output_dir": "../reports/exhibits", "as_of": None,
+GOOD = {"processed_dir": "../data/processed", "output_dir": "../reports/exhibits",
+        "complaints_dir": "../data/processed/complaints", "as_of": None,
         "class_start": "2020-01-01", "class_end": None, "named_plaintiffs": [], "draws": 2000, "seed": 1}
 
 

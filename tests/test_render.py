@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from ta_analysis import anonymise, config
+from ta_analysis import anonymise, complaints, config
 from ta_analysis.clean import clean, write
 from ta_analysis.errors import InputError
 from ta_analysis.render import NOTEBOOK_ORDER, NotebookFailed, report
@@ -21,6 +21,7 @@ from ta_analysis.render import NOTEBOOK_ORDER, NotebookFailed, report
 def processed(tmp_path_factory):
     out = tmp_path_factory.mktemp("processed")
     write(clean([config.SAMPLE_EXPORT]), out)
+    complaints.run([config.COMPLAINTS_SAMPLE], "cfpb", None, out / "complaints", intake_dir=out)
     return out
 
 
@@ -55,7 +56,7 @@ def test_every_exhibit_has_four_files_with_matching_hashes(rendered):
     a, _ = rendered
     manifest = json.loads((a / "exhibits" / "exhibits.json").read_text())
     ids = [e["exhibit_id"] for e in manifest["exhibits"]]
-    assert ids == [f"EX-0{i}" for i in range(1, 8)]
+    assert ids == [f"EX-0{i}" for i in range(1, 9)]
     for e in manifest["exhibits"]:
         assert set(e["files"]) == {"png", "svg", "pdf", "csv"}
         for f in e["files"].values():

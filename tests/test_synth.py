@@ -151,3 +151,22 @@ def test_only_fake_identifiers(sample_path):
     assert emails and all(e.lower().endswith("@example.com") for e in emails)
     phones = re.findall(r"\(?\b\d{3}\)?[ -]?(\d{3})-?\s?\d{4}\b", text)
     assert phones and all(exchange == "555" for exchange in phones)
+
+
+def test_bundled_complaints_sample_regenerates_byte_for_byte(tmp_path):
+    out = tmp_path / "c.csv"
+    synth(config.COMPLAINTS_SAMPLE_ROWS, config.COMPLAINTS_SAMPLE_SEED, out, kind="cfpb")
+    assert out.read_bytes() == config.COMPLAINTS_SAMPLE.read_bytes()
+    readme = (config.SAMPLE_DIR / "README.md").read_text()
+    assert f"--kind cfpb --rows {config.COMPLAINTS_SAMPLE_ROWS} --seed {config.COMPLAINTS_SAMPLE_SEED}" in readme
+
+
+def test_cfpb_synth_has_the_published_columns_and_fake_identifiers_only():
+    from ta_analysis.synth import CFPB_HEADERS, generate_cfpb
+
+    df = generate_cfpb(400, 3)
+    assert list(df.columns) == CFPB_HEADERS
+    text = df.to_csv()
+    assert all(e.endswith("@example.com") for e in re.findall(r"[\w.+-]+@[\w.-]+", text))
+    assert df["Consumer complaint narrative"].str.contains("\n\n").any()
+    assert df["Complaint ID"].is_unique

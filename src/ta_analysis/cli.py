@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rows", type=_positive_int, required=True, help="number of data rows")
     p.add_argument("--seed", type=int, required=True, help="seed of every random draw")
     p.add_argument("--out", type=Path, required=True, help="output file, .csv or .xlsx")
-    p.add_argument("--truth", type=Path, help="also write the clean values here (CSV)")
+    p.add_argument("--truth", type=Path, help="also write the clean values here (CSV; intake only)")
+    p.add_argument("--kind", choices=["intake", "cfpb"], default="intake",
+                   help="an intake-form export (default) or a CFPB-format complaint export")
 
     p = sub.add_parser("clean", help="clean intake exports into the processed folder",
                        description="Read intake exports, normalise them to the canonical schema, "
@@ -90,11 +92,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_iso_date, help="as-of date (default: the cleaning run's)")
     p.add_argument("--class-start", type=_iso_date, help="class period start (default: the cleaning run's)")
     p.add_argument("--class-end", type=_iso_date, help="class period end (default: the cleaning run's)")
+    p.add_argument("--complaints", type=Path,
+                   help="folder written by 'ta-analysis complaints' (default: PROCESSED/complaints)")
     p.add_argument("--named-plaintiffs", nargs="*", default=[], metavar="KEY",
                    help="claimant keys of the named plaintiffs (typicality)")
     p.add_argument("--draws", type=_positive_int, default=2000, help="bootstrap draws (default 2000)")
     p.add_argument("--seed", type=int, default=20231, help="bootstrap seed (default 20231)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    p = sub.add_parser("complaints", help="clean and code complaint-database exports",
+                       description="Stream complaint exports (CFPB, or any source through a mapping file), "
+                                   "select, clean, redact and code them, with a ledger of every record.")
+    p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="complaint export files (CSV)")
+    p.add_argument("--format", choices=["cfpb", "mapped"], default="cfpb", help="cfpb (default) or mapped")
+    p.add_argument("--mapping", type=Path, help="TOML mapping file for --format mapped")
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--company", help="keep only companies matching this regular expression (e.g. 'alibaba|alipay')")
+    p.add_argument("--keyword", help="keep only narratives matching this regular expression")
+    p.add_argument("--intake", type=Path, help="processed intake folder to link complaints to (counts only)")
     return parser
 
 
@@ -102,7 +117,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "synth":
         from ta_analysis.synth import synth
 
-        synth(args.rows, args.seed, args.out, args.truth)
+        synth(args.rows, args.seed, args.out, args.truth, kind=args.kind)
         print(f"wrote {args.out}" + (f" and {args.truth}" if args.truth else ""))
         return 0
     if args.command == "clean":
@@ -117,6 +132,10 @@ def _run(args: argparse.Namespace) -> int:
         from ta_analysis.render import report_command
 
         return report_command(args)
+    if args.command == "complaints":
+        from ta_analysis.complaints import complaints_command
+
+        return complaints_command(args)
     raise AssertionError(args.command)  # pragma: no cover (argparse enforces the choices)
 
 

@@ -19,6 +19,9 @@ REPORTS_DIR = PROJECT_ROOT / "reports"
 # The bundled sample is regenerated from these (see data/raw/sample/README.md).
 SAMPLE_ROWS = 5000
 SAMPLE_SEED = 20231
+COMPLAINTS_SAMPLE = SAMPLE_DIR / "cfpb_complaints_sample.csv"
+COMPLAINTS_SAMPLE_ROWS = 1500
+COMPLAINTS_SAMPLE_SEED = 20232
 
 # Class definition defaults (BRIEF.md: U.S. buyer, Trade Assurance order, order date within the
 # class period). The period's end defaults to the as-of date.

@@ -206,6 +206,25 @@ def draw_grouped_rates(group_column: str = "group_label", series_column: str = "
     return draw
 
 
+def draw_stacked_counts(period_column: str = "period", series_column: str = "series"):
+    """Stacked bars of counts per period (``count``), one colour and hatch per series."""
+
+    def draw(ax: plt.Axes, d: pd.DataFrame) -> None:
+        periods = list(dict.fromkeys(d[period_column]))
+        bottom = pd.Series(0.0, index=periods)
+        for j, name in enumerate(dict.fromkeys(d[series_column])):
+            part = d[d[series_column] == name].set_index(period_column)["count"].reindex(periods, fill_value=0)
+            ax.bar(range(len(periods)), part.to_numpy(), bottom=bottom.to_numpy(), color=PALETTE[j], hatch=HATCHES[j],
+                   edgecolor="black", linewidth=0.5, label=name)
+            bottom += part.to_numpy()
+        step = max(1, len(periods) // 12)
+        ax.set_xticks(list(range(len(periods)))[::step], periods[::step], rotation=45, ha="right", fontsize=8)
+        ax.set_ylabel("Complaints")
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
+
+    return draw
+
+
 def draw_flow():
     """Horizontal bars of a record flow (``step``, ``fate``, ``records``): removals in orange."""
 

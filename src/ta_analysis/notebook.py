@@ -27,6 +27,7 @@ from ta_analysis.summary import Processed, load_processed
 PARAMETERS: dict[str, tuple[str, Callable[[object], bool]]] = {
     "processed_dir": ("folder written by 'ta-analysis clean'", lambda v: isinstance(v, str) and v != ""),
     "output_dir": ("folder for exhibits", lambda v: isinstance(v, str) and v != ""),
+    "complaints_dir": ("folder written by 'ta-analysis complaints'", lambda v: isinstance(v, str) and v != ""),
     "as_of": ("as-of date YYYY-MM-DD, or None for the cleaning run's", lambda v: v is None or _is_date(v)),
     "class_start": ("class period start YYYY-MM-DD, or None", lambda v: v is None or _is_date(v)),
     "class_end": ("class period end YYYY-MM-DD, or None", lambda v: v is None or _is_date(v)),
@@ -78,6 +79,18 @@ class Context:
     draws: int
     seed: int
     named_plaintiffs: list[str]
+    complaints_dir: Path | None = None
+
+    def complaints(self) -> tuple[pd.DataFrame, dict]:
+        """The cleaned complaint records and their summary (from ``ta-analysis complaints``)."""
+        import json
+
+        folder = self.complaints_dir
+        if folder is None or not (folder / "complaints.parquet").exists():
+            raise InputError("no complaints.parquet; run 'ta-analysis complaints ... --out FOLDER' first",
+                             file=str(folder))
+        return (pd.read_parquet(folder / "complaints.parquet"),
+                json.loads((folder / "complaints_summary.json").read_text(encoding="utf-8")))
 
     @property
     def cls(self) -> pd.DataFrame:
@@ -123,7 +136,7 @@ def setup(namespace: dict) -> Context:
     if definition != recorded:
         intake = metrics.reclassify(intake, definition)
     return Context(processed, as_of, definition, intake, Path(p["output_dir"]), p["draws"], p["seed"],
-                   list(p["named_plaintiffs"]))
+                   list(p["named_plaintiffs"]), Path(p["complaints_dir"]))
 
 
 def say(text: str) -> None:

@@ -26,7 +26,7 @@ from ta_analysis.errors import InputError
 from ta_analysis.summary import format_headline, headline_for, load_processed
 
 NOTEBOOK_ORDER = ["01-data-quality", "02-refund-denials", "03-customs-fees", "04-non-delivery",
-                  "05-class-certification"]
+                  "05-class-certification", "06-complaint-records"]
 
 
 class NotebookFailed(Exception):
@@ -122,6 +122,7 @@ their provenance, are in <code>exhibits/</code> (<code>exhibits.json</code> list
 
 def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_start=None, class_end=None,
            named_plaintiffs: list[str] | None = None, draws: int = 2000, seed: int = 20231,
+           complaints_dir: str | Path | None = None,
            progress: bool = True, notebook_dir: Path = config.NOTEBOOKS_DIR) -> Path:
     """Execute and render every notebook into ``out_dir``; return the index page."""
     processed = load_processed(processed_dir)  # fails early, naming the folder
@@ -131,6 +132,7 @@ def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_
     try:
         (stage / "notebooks").mkdir()
         params = {"processed_dir": str(Path(processed_dir).resolve()), "output_dir": str(stage / "exhibits"),
+                  "complaints_dir": str((Path(complaints_dir) if complaints_dir else Path(processed_dir) / "complaints").resolve()),
                   "as_of": as_of.isoformat() if as_of else None,
                   "class_start": class_start.isoformat() if class_start else None,
                   "class_end": class_end.isoformat() if class_end else None,
@@ -178,7 +180,7 @@ def report_command(args: argparse.Namespace) -> int:
     try:
         index = report(args.processed, args.out, as_of=args.as_of, class_start=args.class_start,
                        class_end=args.class_end, named_plaintiffs=args.named_plaintiffs, draws=args.draws,
-                       seed=args.seed, progress=not args.quiet)
+                       seed=args.seed, progress=not args.quiet, complaints_dir=args.complaints)
     except NotebookFailed as exc:
         print(f"ta-analysis: report failed: {exc}; the previous reports in {args.out} are unchanged",
               file=sys.stderr)

@@ -148,3 +148,25 @@ def rates_by(df: pd.DataFrame, by: str, *, as_of: date, min_n: int = metrics.MIN
     small = out.groupby("group")["denominator"].transform("min") < min_n
     out["shown"] = ~(small | out["group"].eq("(missing)"))
     return out
+
+
+def complaints_by_quarter(complaints: pd.DataFrame) -> pd.DataFrame:
+    """Purchase-dispute complaints per quarter received, split by whether the narrative names the marketplace."""
+    d = complaints[complaints["purchase_dispute"]]
+    period = d["date_received"].dt.to_period("Q").astype("str")
+    series = d["code_marketplace_named"].map({True: "Narrative names Alibaba Group", False: "Other purchase disputes"})
+    counts = pd.crosstab(period, series).stack().rename("count").reset_index()
+    counts.columns = ["period", "series", "count"]
+    order = {"Narrative names Alibaba Group": 0, "Other purchase disputes": 1}
+    return counts.sort_values(["period", "series"], key=lambda s: s.map(order) if s.name == "series" else s,
+                              kind="stable").reset_index(drop=True)
+
+
+def code_counts(complaints: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """How many complaints carry each code, overall and among purchase disputes."""
+    disputes = complaints["purchase_dispute"]
+    return pd.DataFrame({
+        "code": codes,
+        "complaints": [int(complaints[f"code_{c}"].sum()) for c in codes],
+        "purchase_disputes": [int((complaints[f"code_{c}"] & disputes).sum()) for c in codes],
+    })

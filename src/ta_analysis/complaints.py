@@ -1,0 +1,366 @@
+"""Complaint records: public complaint-database exports onto one schema, cleaned and coded.
+
+Intake says what our claimants report; complaint records show the same conduct reported
+independently. Adapters map a source onto the canonical complaint schema:
+
+- ``cfpb``: the U.S. CFPB Consumer Complaint Database export, in its published column names
+  ("Date received", "Product", ..., "Complaint ID") or the API's snake_case names
+  (``date_received``, ``complaint_what_happened``, ...);
+- ``mapped``: any other source (a firm's correspondence log, a complaint-site export) through a
+  TOML mapping file: ``[columns] "Their header" = "canonical_field"`` and ``[options] source = "..."``.
+
+A file is streamed in blocks (bounded memory, so the full 18-million-row CFPB export runs on a
+24 GiB machine); ``--company`` and ``--keyword`` select records before cleaning, and the records
+not selected are counted per file. Every selected record gets a fate in the ledger (kept,
+duplicate of an earlier complaint id, or quarantined with the reason); narratives are redacted
+(the CFPB's own ``XXXX`` redactions are left as they are) and coded by :mod:`ta_analysis.coder`.
+
+Examples:
+    >>> company_group(pd.Series(["ALIBABA.COM SINGAPORE E-COMMERCE", "Alipay (US)", "CITIBANK, N.A."])).tolist()
+    ['Alibaba Group', 'Alibaba Group', 'CITIBANK, N.A.']
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from ta_analysis import anonymise, coder, textops
+from ta_analysis.errors import InputError
+from ta_analysis.outputs import git_commit, package_version, staging, to_csv_bytes, to_json_bytes
+from ta_analysis.parse import parse_date
+from ta_analysis.read import detect_encoding, find_header_row
+
+FIELDS = ["complaint_id", "date_received", "source", "company", "product", "sub_product", "issue",
+          "sub_issue", "narrative", "company_response", "company_public_response", "state", "zip",
+          "tags", "submitted_via", "date_sent_to_company", "timely_response", "consumer_disputed",
+          "consent_provided", "email", "phone"]
+CFPB_COLUMNS = {
+    "Date received": "date_received", "Product": "product", "Sub-product": "sub_product", "Issue": "issue",
+    "Sub-issue": "sub_issue", "Consumer complaint narrative": "narrative",
+    "Company public response": "company_public_response", "Company": "company", "State": "state",
+    "ZIP code": "zip", "Tags": "tags", "Consumer consent provided?": "consent_provided",
+    "Submitted via": "submitted_via", "Date sent to company": "date_sent_to_company",
+    "Company response to consumer": "company_response", "Timely response?": "timely_response",
+    "Consumer disputed?": "consumer_disputed", "Complaint ID": "complaint_id",
+}
+CFPB_API_COLUMNS = {
+    "date_received": "date_received", "product": "product", "sub_product": "sub_product", "issue": "issue",
+    "sub_issue": "sub_issue", "complaint_what_happened": "narrative",
+    "company_public_response": "company_public_response", "company": "company", "state": "state",
+    "zip_code": "zip", "tags": "tags", "consumer_consent_provided": "consent_provided",
+    "submitted_via": "submitted_via", "date_sent_to_company": "date_sent_to_company",
+    "company_response": "company_response", "timely": "timely_response",
+    "consumer_disputed": "consumer_disputed", "complaint_id": "complaint_id",
+}
+# Issues of the CFPB taxonomy that a marketplace purchase never delivered produces.
+PURCHASE_DISPUTE = r"(?i)problem with a purchase|dispute about a purchase|purchase or transfer"
+# The marketplace and its payment channels.
+COMPANY_GROUPS = [(r"(?i)\balibaba\b|\baliexpress\b|\bali express\b|\balipay\b|\b1688\.com\b|\balibaba\.com\b",
+                   "Alibaba Group")]
+BLOCK_BYTES = 1 << 25
+AUDIT_COLUMNS = ["source_file", "source_record", "complaint_id", "fate", "reason", "duplicate_of_record"]
+
+
+def company_group(company: pd.Series) -> pd.Series:
+    """The company, with the marketplace's entities and payment channels grouped under one name."""
+    out = company.astype("str").str.strip()
+    for pattern, name in COMPANY_GROUPS:
+        out = out.where(~textops.contains(out, pattern), name)
+    return out
+
+
+@dataclass
+class Source:
+    """How a file's columns map onto the complaint schema."""
+
+    columns: dict[str, str]
+    source: str
+    day_first: bool = False
+    mapping_sha256: str | None = None
+
+
+def load_source(fmt: str, mapping: Path | None) -> Source | None:
+    """The adapter for ``--format`` (cfpb's is chosen per file by its header)."""
+    if fmt == "cfpb":
+        if mapping is not None:
+            raise InputError("--mapping goes with --format mapped, not cfpb")
+        return None
+    if fmt != "mapped":
+        raise InputError(f"unknown --format {fmt!r}; use cfpb or mapped")
+    if mapping is None:
+        raise InputError("--format mapped needs --mapping FILE (a TOML file with [columns] and [options])")
+    if not mapping.exists():
+        raise InputError("no such mapping file", file=str(mapping))
+    try:
+        doc = tomllib.loads(mapping.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(mapping)) from None
+    cols = doc.get("columns", {})
+    bad = {h: f for h, f in cols.items() if f not in FIELDS}
+    if bad:
+        h, f = next(iter(bad.items()))
+        raise InputError(f"[columns] maps {h!r} to unknown field {f!r}; fields: {', '.join(FIELDS)}", file=str(mapping))
+    for need in ("complaint_id", "date_received"):
+        if need not in cols.values():
+            raise InputError(f"[columns] maps no header to {need}", file=str(mapping))
+    opts = doc.get("options", {})
+    return Source(columns=dict(cols), source=str(opts.get("source", mapping.stem)), day_first=bool(opts.get("day_first", False)),
+                  mapping_sha256=hashlib.sha256(mapping.read_bytes()).hexdigest())
+
+
+def _cfpb_source(headers: list[str], path: Path) -> Source:
+    for columns in (CFPB_COLUMNS, CFPB_API_COLUMNS):
+        if "Complaint ID" in headers and columns is CFPB_COLUMNS or "complaint_id" in headers and columns is CFPB_API_COLUMNS:
+            missing = [h for h in columns if h not in headers]
+            if missing:
+                raise InputError(f"not a complete CFPB export: no column(s) {', '.join(repr(m) for m in missing[:4])}",
+                                 file=str(path))
+            return Source(columns={h: columns[h] for h in columns}, source="CFPB")
+    raise InputError("not a CFPB export: no 'Complaint ID' (or 'complaint_id') column; use --format mapped",
+                     file=str(path))
+
+
+@dataclass
+class FileResult:
+    records: int = 0
+    selected: int = 0
+    sha256: str = ""
+    frames: list[pd.DataFrame] = field(default_factory=list)
+
+
+def stream_file(path: Path, source: Source | None, *, company: str | None, keyword: str | None) -> tuple[FileResult, Source]:
+    """Read one file block by block, keeping only the selected records (as canonical text)."""
+    if not path.exists():
+        raise InputError("no such file", file=str(path))
+    head = path.open("rb").read(1 << 20)
+    if not head.strip():
+        raise InputError("the file is empty", file=str(path))
+    encoding = detect_encoding(head, path)
+    sample = head.decode(encoding, errors="replace").lstrip("\ufeff")
+    import csv as _csv
+
+    first_rows = list(_csv.reader(io.StringIO("\n".join(sample.splitlines()[:50]))))
+    h = find_header_row(first_rows)
+    headers = [c.strip() for c in first_rows[h]] if first_rows else []
+    src = source or _cfpb_source(headers, path)
+    absent = [hdr for hdr in src.columns if hdr not in headers]
+    if absent:
+        raise InputError(f"no column {absent[0]!r} named in the mapping", file=str(path))
+    result = FileResult()
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        raw = _HashingReader(fh, digest)
+        reader = pacsv.open_csv(
+            raw, read_options=pacsv.ReadOptions(skip_rows=h + 1, column_names=headers, block_size=BLOCK_BYTES,
+                                                encoding="utf8" if encoding.startswith("utf") and encoding != "utf-16" else encoding),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in headers},
+                                                 include_columns=list(src.columns), strings_can_be_null=True,
+                                                 null_values=[""]))
+        for batch in reader:
+            frame = batch.to_pandas()
+            frame.columns = [src.columns[c] for c in frame.columns]
+            frame.insert(0, "source_record", np.arange(result.records + 1, result.records + 1 + len(frame)))
+            result.records += len(frame)
+            keep = pd.Series(True, index=frame.index)
+            if company and "company" in frame:
+                keep &= textops.contains(frame["company"], f"(?i){company}")
+            if keyword and "narrative" in frame:
+                keep &= textops.contains(frame["narrative"], f"(?i){keyword}")
+            selected = frame[keep.to_numpy()]
+            result.selected += len(selected)
+            if len(selected):
+                result.frames.append(selected)
+        raw.drain()
+    result.sha256 = digest.hexdigest()
+    return result, src
+
+
+class _HashingReader(io.RawIOBase):
+    """A file wrapper that hashes every byte as the CSV reader pulls it."""
+
+    def __init__(self, fh, digest) -> None:
+        self.fh, self.digest = fh, digest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self.fh.readinto(b)
+        if n:
+            self.digest.update(memoryview(b)[:n])
+        return n
+
+    def drain(self) -> None:
+        for chunk in iter(lambda: self.fh.read(1 << 20), b""):
+            self.digest.update(chunk)
+
+
+def clean_complaints(frame: pd.DataFrame, src_name: str, day_first: bool = False,
+                     key: anonymise.HashKey | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Type, redact, de-duplicate and code one stack of complaint records; (kept rows, ledger)."""
+    f = frame.copy()
+    for c in FIELDS:
+        if c not in f:
+            f[c] = pd.Series(pd.NA, index=f.index, dtype="str")
+    f["source"] = f["source"].fillna(src_name) if "source" in frame else src_name
+    received = parse_date(f["date_received"], day_first=day_first, latest=None)
+    sent = parse_date(f["date_sent_to_company"], day_first=day_first, latest=None)
+    reason = pd.Series(pd.NA, index=f.index, dtype="str")
+    reason[f["complaint_id"].isna()] = "no complaint id"
+    reason[reason.isna() & received.values.isna()] = ("no readable date received: " + f["date_received"].fillna("(blank)"))
+    dup = f["complaint_id"].notna() & reason.isna()
+    first = f[dup].drop_duplicates(["source_file", "complaint_id"])
+    first_rec = first.set_index(["source_file", "complaint_id"])["source_record"]
+    is_dup = dup & f.duplicated(["source_file", "complaint_id"], keep="first")
+    dup_of = pd.Series(pd.NA, index=f.index, dtype="Int64")
+    if is_dup.any():
+        keys = list(zip(f.loc[is_dup, "source_file"], f.loc[is_dup, "complaint_id"]))
+        dup_of[is_dup] = first_rec.reindex(keys).to_numpy()
+    fate = pd.Series("kept", index=f.index, dtype="str")
+    fate[reason.notna()] = "quarantined"
+    fate[is_dup] = "duplicate"
+    reason[is_dup] = "the same complaint id appeared earlier in the file"
+    ledger = pd.DataFrame({"source_file": f["source_file"], "source_record": f["source_record"],
+                           "complaint_id": f["complaint_id"], "fate": fate, "reason": reason.fillna(""),
+                           "duplicate_of_record": dup_of})
+    kept = f[fate.eq("kept").to_numpy()].copy()
+    out = pd.DataFrame({
+        "source_file": kept["source_file"], "source_record": kept["source_record"],
+        "complaint_id": kept["complaint_id"], "source": kept["source"],
+        "date_received": received.values[kept.index], "date_sent_to_company": sent.values[kept.index],
+        "company": kept["company"], "company_group": company_group(kept["company"]),
+        "product": kept["product"], "sub_product": kept["sub_product"], "issue": kept["issue"],
+        "sub_issue": kept["sub_issue"],
+        "purchase_dispute": textops.contains(kept["issue"].fillna("") + " " + kept["sub_issue"].fillna(""), PURCHASE_DISPUTE),
+        "narrative": anonymise.redact_text(kept["narrative"]),
+        "amounts_mentioned_usd": _amounts(kept["narrative"]),
+        "company_response": kept["company_response"], "company_public_response": kept["company_public_response"],
+        "state": kept["state"], "zip": kept["zip"].astype("str"), "tags": kept["tags"],
+        "submitted_via": kept["submitted_via"], "timely_response": kept["timely_response"],
+        "consumer_disputed": kept["consumer_disputed"],
+    })
+    if kept["email"].notna().any() or kept["phone"].notna().any():
+        key = key or anonymise.load_key()
+        out["claimant_key"] = anonymise.claimant_keys(kept["email"], kept["phone"],
+                                                      pd.Series(pd.NA, index=kept.index, dtype="str"), key)
+    else:
+        out["claimant_key"] = pd.Series(pd.NA, index=kept.index, dtype="str")
+    codes = coder.code_narratives(out["narrative"])
+    out = pd.concat([out, codes], axis=1)
+    return anonymise.redact_frame(out.reset_index(drop=True), free_text=("narrative", "matched_phrases")), ledger
+
+
+def _amounts(narrative: pd.Series) -> pd.Series:
+    """Dollar amounts written in a narrative (the CFPB writes them as {$100.00}), ';'-joined."""
+    found = narrative.fillna("").str.findall(r"\{?\$\s?([0-9][0-9,]*(?:\.[0-9]{1,2})?)\}?")
+    return found.map(lambda xs: ";".join(x.replace(",", "") for x in xs)).astype("str").replace("", pd.NA)
+
+
+def link_to_intake(complaints: pd.DataFrame, intake: pd.DataFrame, window_days: int = 90) -> tuple[pd.DataFrame, dict]:
+    """Complaints and intake records of the same claimant key within ``window_days``: pairs and counts.
+
+    Reported, never merged: the pairs table names both sides by their ids only.
+    """
+    c = complaints[complaints["claimant_key"].notna()][["complaint_id", "claimant_key", "date_received"]]
+    i = intake[["intake_id", "claimant_key", "submitted_at"]]
+    pairs = c.merge(i, on="claimant_key", how="inner")
+    gap = (pairs["submitted_at"].dt.normalize() - pairs["date_received"]).dt.days.abs()
+    pairs = pairs[gap <= window_days].assign(days_apart=gap[gap <= window_days].astype(int))
+    counts = {
+        "window_days": window_days,
+        "complaints_with_claimant_key": int(len(c)),
+        "complaints_linked": int(pairs["complaint_id"].nunique()),
+        "intake_records_linked": int(pairs["intake_id"].nunique()),
+        "complaints_linked_to_several_intake_records": int((pairs.groupby("complaint_id").size() > 1).sum()),
+    }
+    return pairs.sort_values(["complaint_id", "intake_id"]).reset_index(drop=True)[
+        ["complaint_id", "intake_id", "days_apart"]], counts
+
+
+def run(inputs: list[Path], fmt: str, mapping: Path | None, out_dir: Path, *, company: str | None = None,
+        keyword: str | None = None, intake_dir: Path | None = None) -> dict:
+    """Stream, select, clean, code and (optionally) link complaint files; write the outputs."""
+    source = load_source(fmt, mapping)
+    frames, ledgers, files = [], [], []
+    for path in inputs:
+        result, src = stream_file(Path(path), source, company=company, keyword=keyword)
+        stack = (pd.concat(result.frames, ignore_index=True) if result.frames
+                 else pd.DataFrame(columns=["source_record"] + list(src.columns.values())))
+        stack.insert(0, "source_file", Path(path).name)
+        kept, ledger = clean_complaints(stack, src.source, src.day_first)
+        frames.append(kept)
+        ledgers.append(ledger)
+        fates = ledger["fate"].value_counts()
+        files.append({"file": Path(path).name, "sha256": result.sha256, "records": result.records,
+                      "not_selected": result.records - result.selected, "selected": result.selected,
+                      "kept": int(fates.get("kept", 0)), "duplicate": int(fates.get("duplicate", 0)),
+                      "quarantined": int(fates.get("quarantined", 0)),
+                      "reconciles": result.records == (result.records - result.selected) + len(ledger),
+                      "source": src.source, "mapping_sha256": src.mapping_sha256})
+    complaints = pd.concat(frames, ignore_index=True)
+    ledger = pd.concat(ledgers, ignore_index=True)
+    summary = {
+        "inputs": files, "format": fmt, "selection": {"company": company, "keyword": keyword},
+        "records": int(sum(f["records"] for f in files)), "kept": int(len(complaints)),
+        "reconciles": all(f["reconciles"] for f in files),
+        "purchase_disputes": int(complaints["purchase_dispute"].sum()),
+        "codes": {c: int(complaints[f"code_{c}"].sum()) for c in coder.CODES},
+        "codebook_version": coder.CODEBOOK_VERSION,
+        "company_groups": {k: int(v) for k, v in complaints["company_group"].value_counts().head(10).items()},
+        "package_version": package_version(), "git_commit": git_commit(),
+    }
+    extra = {}
+    if intake_dir is not None:
+        from ta_analysis.summary import load_processed
+
+        pairs, counts = link_to_intake(complaints, load_processed(intake_dir).intake)
+        summary["linkage"] = counts
+        extra["complaint_intake_links.csv"] = to_csv_bytes(pairs)
+    files_out = {
+        "complaints.parquet": _parquet(complaints), "complaints.csv": to_csv_bytes(complaints),
+        "complaints_audit.csv": to_csv_bytes(ledger), **extra,
+        "complaints_summary.json": to_json_bytes(summary),
+    }
+    for name, data in files_out.items():
+        if not name.endswith(".parquet") and anonymise.scan_text(data.decode("utf-8")):
+            raise RuntimeError(f"refusing to write: an identifier survived redaction in {name}; nothing was written")
+    with staging(out_dir) as tmp:
+        for name, data in files_out.items():
+            (tmp / name).write_bytes(data)
+    return summary
+
+
+def _parquet(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def complaints_command(args: argparse.Namespace) -> int:
+    s = run(args.inputs, args.format, args.mapping, args.out, company=args.company, keyword=args.keyword,
+            intake_dir=args.intake)
+    for f in s["inputs"]:
+        print(f"{f['file']}: {f['records']:,} records; {f['not_selected']:,} not selected; "
+              f"{f['kept']:,} kept, {f['duplicate']:,} duplicates, {f['quarantined']:,} quarantined; "
+              f"reconciles: {'yes' if f['reconciles'] else 'NO'}")
+    print(f"{s['kept']:,} complaints kept; {s['purchase_disputes']:,} purchase disputes; codes: "
+          + ", ".join(f"{k} {v:,}" for k, v in s["codes"].items()) + f" (codebook {s['codebook_version']})")
+    if "linkage" in s:
+        lk = s["linkage"]
+        print(f"linked to intake: {lk['complaints_linked']:,} complaints, {lk['intake_records_linked']:,} intake records "
+              f"(same claimant key, within {lk['window_days']} days); not merged")
+    print(f"written to {args.out}/")
+    return 0
