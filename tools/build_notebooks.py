@@ -205,7 +205,7 @@ never delivered or whose claim was denied or paid short, plus unreimbursed custo
 n = members.set_index("group")["members"]
 nb.say(f"**{n['class']:,}** distinct claimants are class members: {n['refund_denial']:,} in the refund-denial "
        f"subclass, {n['customs_fee']:,} in the customs-fee subclass and {n['non_delivery']:,} in the non-delivery subclass.")
-members'''),
+members[["group", "members", "orders"]]'''),
         code('''metrics.members_by_intake_month(ctx.cls).tail(12)'''),
         md("## Commonality and predominance: are the rates alike across groups?"),
         code('''common = views.commonality(ctx.cls, as_of=ctx.as_of, by=["buyer_type", "issue_quality", "issue_customs"])

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ta_analysis import anonymise, config, textops
+from ta_analysis import anonymise, coder, config, textops
 from ta_analysis.errors import InputError
 from ta_analysis.normalise import ROW, Normalised, normalise_exports
 from ta_analysis.outputs import (
@@ -349,8 +349,11 @@ def _intake_table(classified: pd.DataFrame, n: Normalised) -> pd.DataFrame:
     out = out.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW])
     front = ["source_file", "source_row", "intake_id", "claimant_key", "in_class", "class_rules_failed",
              "subclass_refund_denial", "subclass_customs_fee", "subclass_non_delivery"]
-    out = out[front + [c for c in out.columns if c not in front]]
-    return anonymise.redact_frame(out.reset_index(drop=True), free_text=FREE_TEXT)
+    out = out[front + [c for c in out.columns if c not in front]].reset_index(drop=True)
+    out = anonymise.redact_frame(out, free_text=FREE_TEXT)
+    # The complaint coder applied to intake narratives too (after redaction: phrases kept are safe).
+    codes = coder.code_narratives(out["narrative"]).add_prefix("narrative_")
+    return pd.concat([out, codes.rename(columns={"narrative_codebook_version": "codebook_version"})], axis=1)
 
 
 def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definition: ClassDefinition,

@@ -116,6 +116,13 @@ def labelled_set() -> pd.DataFrame:
                       read_crosswalk("labelled_narratives_holdout.csv").assign(set="second")], ignore_index=True)
 
 
+def _compare(labelled: pd.DataFrame):
+    """Per code: the labels, the coder's answers, and the coded frame."""
+    coded = code_narratives(labelled["narrative"])
+    for code in CODES:
+        yield code, labelled[f"label_{code}"].astype(int).to_numpy() == 1, coded[f"code_{code}"].to_numpy(), coded
+
+
 def validate(labelled: pd.DataFrame | None = None) -> pd.DataFrame:
     """Precision, recall, F1 and Cohen's kappa of the coder per code on the labelled narratives.
 
@@ -124,11 +131,8 @@ def validate(labelled: pd.DataFrame | None = None) -> pd.DataFrame:
     from statsmodels.stats.inter_rater import cohens_kappa
 
     labelled = labelled_set() if labelled is None else labelled
-    coded = code_narratives(labelled["narrative"])
     rows = []
-    for code in CODES:
-        truth = labelled[f"label_{code}"].astype(int).to_numpy() == 1
-        got = coded[f"code_{code}"].to_numpy()
+    for code, truth, got, _ in _compare(labelled):
         tp, fp = int((got & truth).sum()), int((got & ~truth).sum())
         fn, tn = int((~got & truth).sum()), int((~got & ~truth).sum())
         precision = tp / (tp + fp) if tp + fp else float("nan")
@@ -146,11 +150,8 @@ def validate(labelled: pd.DataFrame | None = None) -> pd.DataFrame:
 def disagreements(labelled: pd.DataFrame | None = None) -> pd.DataFrame:
     """The labelled narratives the coder gets wrong, with what it matched: where to improve it."""
     labelled = labelled_set() if labelled is None else labelled
-    coded = code_narratives(labelled["narrative"])
     rows = []
-    for code in CODES:
-        truth = labelled[f"label_{code}"].astype(int).to_numpy() == 1
-        got = coded[f"code_{code}"].to_numpy()
+    for code, truth, got, coded in _compare(labelled):
         for i in np.flatnonzero(got != truth):
             rows.append({"code": code, "kind": "false positive" if got[i] else "false negative",
                          "narrative": labelled["narrative"].iat[i], "matched": coded["matched_phrases"].iat[i]})

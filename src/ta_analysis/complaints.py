@@ -26,7 +26,6 @@ import argparse
 import hashlib
 import io
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,6 +40,7 @@ from ta_analysis.errors import InputError
 from ta_analysis.outputs import git_commit, package_version, staging, to_csv_bytes, to_json_bytes
 from ta_analysis.parse import parse_date
 from ta_analysis.read import detect_encoding, find_header_row
+from ta_analysis.schema import read_toml
 
 FIELDS = ["complaint_id", "date_received", "source", "company", "product", "sub_product", "issue",
           "sub_issue", "narrative", "company_response", "company_public_response", "state", "zip",
@@ -101,12 +101,7 @@ def load_source(fmt: str, mapping: Path | None) -> Source | None:
         raise InputError(f"unknown --format {fmt!r}; use cfpb or mapped")
     if mapping is None:
         raise InputError("--format mapped needs --mapping FILE (a TOML file with [columns] and [options])")
-    if not mapping.exists():
-        raise InputError("no such mapping file", file=str(mapping))
-    try:
-        doc = tomllib.loads(mapping.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(mapping)) from None
+    doc = read_toml(mapping)
     cols = doc.get("columns", {})
     bad = {h: f for h, f in cols.items() if f not in FIELDS}
     if bad:

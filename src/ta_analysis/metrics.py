@@ -42,7 +42,7 @@ DEFAULT_BOOT = 2000
 DEFAULT_SEED = 20231
 METHODS = {"wilson": "wilson", "clopper-pearson": "beta"}
 RATE_COLUMNS = ["metric", "rule23", "population", "group_by", "group", "numerator", "denominator",
-                "estimate", "ci_low", "ci_high", "method", "excluded", "excluded_reasons", "small_group"]
+                "estimate", "ci_low", "ci_high", "method", "excluded", "excluded_reasons", "small_group", "caveat"]
 
 
 def wilson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
@@ -105,7 +105,7 @@ def _rate_row(metric: str, rule23: str, pop: str, by: str | None, group: str, nu
         "estimate": (num / den) if den else float("nan"), "ci_low": lo, "ci_high": hi,
         "method": f"{method} 95%", "excluded": int(sum(excluded.values())),
         "excluded_reasons": "; ".join(f"{k}: {v}" for k, v in excluded.items() if v),
-        "small_group": den < min_n,
+        "small_group": den < min_n, "caveat": CAVEAT,
     }
 
 
@@ -283,7 +283,7 @@ def unreimbursed_customs_fees(df: pd.DataFrame, by: str | None = None, *, n_boot
             "method": f"percentile bootstrap over claimants, {n_boot} draws, seed {seed}",
             "excluded": unknown_amount,
             "excluded_reasons": f"fees paid but USD amount unknown: {unknown_amount}" if unknown_amount else "",
-            "small_group": len(p) < MIN_N,
+            "small_group": len(p) < MIN_N, "caveat": CAVEAT,
         })
     return pd.DataFrame(rows)
 
@@ -350,6 +350,7 @@ def out_of_pocket_loss(df: pd.DataFrame, *, as_of: date, judgements: Judgements 
         "method": f"percentile bootstrap over members, {n_boot} draws, seed {seed}",
         "excluded": unknown,
         "excluded_reasons": f"applicable orders with order value in USD unknown (counted as 0): {unknown}" if unknown else "",
+        "caveat": CAVEAT,
     }])
 
 
@@ -360,7 +361,7 @@ def numerosity(df: pd.DataFrame) -> pd.DataFrame:
     rows = [("class", df)] + [(name, df[df[f"subclass_{name}"].astype(bool)])
                               for name in ["refund_denial", "customs_fee", "non_delivery"]]
     return pd.DataFrame([{"metric": "members", "rule23": "numerosity", "group": name,
-                          "members": int(part["claimant_key"].nunique()), "orders": int(len(part))}
+                          "members": int(part["claimant_key"].nunique()), "orders": int(len(part)), "caveat": CAVEAT}
                          for name, part in rows])
 
 

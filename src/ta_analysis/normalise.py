@@ -77,7 +77,7 @@ class _Problems:
         m = problem.notna().to_numpy()
         if not m.any():
             return
-        src = self.raw.loc[m]
+        src = self.raw[[ROW, SOURCE_FILE, SOURCE_ROW, raw_field or fld]].iloc[np.flatnonzero(m)]
         self.parts.append(pd.DataFrame({
             ROW: src[ROW].to_numpy(),
             SOURCE_FILE: src[SOURCE_FILE].to_numpy(),
@@ -288,20 +288,15 @@ def _money(raw: pd.DataFrame, out: pd.DataFrame, problems: _Problems, mapping: M
     out["customs_fees_reimbursed"] = reimb.values
     out["refund_amount"] = refund.values
 
+    # Every amount at the ECB rate of the order date; the rate and its date are kept per row.
     on = out["order_date"]
-    conv = fx.to_usd(out["order_amount"], order_cur, on)
-    out["order_amount_usd"] = conv.usd
-    out["fx_rate"] = conv.rate
-    out["fx_rate_date"] = conv.rate_date
-    problems.add("order_amount_usd", conv.problem, raw_field="order_amount")
-    refund_conv = fx.to_usd(out["refund_amount"], refund_cur, on)
-    out["refund_amount_usd"] = refund_conv.usd
-    problems.add("refund_amount_usd", refund_conv.problem, raw_field="refund_amount")
-    fees_conv = fx.to_usd(out["customs_fees_paid"], fees_cur, on)
-    out["customs_fees_paid_usd"] = fees_conv.usd
-    out["fees_fx_rate"] = fees_conv.rate
-    out["fees_fx_rate_date"] = fees_conv.rate_date
-    problems.add("customs_fees_paid_usd", fees_conv.problem, raw_field="customs_fees_paid")
-    reimb_conv = fx.to_usd(out["customs_fees_reimbursed"], reimb_cur, on)
-    out["customs_fees_reimbursed_usd"] = reimb_conv.usd
-    problems.add("customs_fees_reimbursed_usd", reimb_conv.problem, raw_field="customs_fees_reimbursed")
+    for amount, currency, rate_prefix in [("order_amount", order_cur, "fx"), ("refund_amount", refund_cur, None),
+                                          ("customs_fees_paid", fees_cur, "fees_fx"),
+                                          ("customs_fees_reimbursed", reimb_cur, None)]:
+        conv = fx.to_usd(out[amount], currency, on)
+        out[f"{amount}_usd"] = conv.usd
+        if rate_prefix:
+            out[f"{rate_prefix}_rate"] = conv.rate
+            out[f"{rate_prefix}_rate_date"] = conv.rate_date
+        problems.add(f"{amount}_usd", conv.problem, raw_field=amount)
+    out["fx_source"] = pd.Categorical([fx.source()] * len(out))

@@ -178,7 +178,7 @@ def _check_headers(headers: list[object], path: Path, header_row: int) -> list[s
 
 def _read_text(path: Path, data: bytes, digest: str) -> RawExport:
     encoding = detect_encoding(data, path)
-    if encoding.replace("-", "_").lower() in ("utf_8", "utf8"):
+    if encoding.replace("-", "_").lower() in ("utf_8", "utf8", "utf_8_sig"):  # the BOM is dropped below
         text_bytes = data
     else:
         text_bytes = _decode(data, encoding, path).encode("utf-8")

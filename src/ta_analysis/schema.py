@@ -94,17 +94,22 @@ class Mapping:
     path: Path | None = None
 
 
+def read_toml(path: Path) -> dict:
+    """A mapping file's contents; a missing or malformed file is an InputError naming it."""
+    if not path.exists():
+        raise InputError("no such mapping file", file=str(path))
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+
+
 def load_mapping(path: str | Path | None) -> Mapping:
     """Read a TOML mapping file; every error names the file and the bad entry."""
     if path is None:
         return Mapping()
     path = Path(path)
-    if not path.exists():
-        raise InputError("no such mapping file", file=str(path))
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
+    doc = read_toml(path)
     unknown_sections = set(doc) - {"columns", "options"}
     if unknown_sections:
         raise InputError(f"unknown section(s) {sorted(unknown_sections)}; expected [columns] and [options]",
