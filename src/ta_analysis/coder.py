@@ -70,9 +70,15 @@ CODES = [c.code for c in codebook()]
 def code_narratives(text: pd.Series) -> pd.DataFrame:
     """Code each narrative: one boolean column per code, ``codes``, ``matched_phrases``, version.
 
-    Missing narratives get no codes.
+    Missing narratives get no codes. Each distinct narrative is coded once.
     """
-    text = text.astype("str")
+    position, uniques = pd.factorize(text.astype("str"), use_na_sentinel=True)
+    distinct = pd.Series(list(uniques) + [None], dtype="str")  # position -1 (missing) takes the last row
+    coded = _code_distinct(distinct)
+    return coded.iloc[position].set_index(text.index)
+
+
+def _code_distinct(text: pd.Series) -> pd.DataFrame:
     sentences = textops.replace(text.fillna(""), SENTENCE_SPLIT, "\n").str.split("\n").explode()
     sentences = sentences[sentences.str.strip().fillna("") != ""].astype("str")
     owner = sentences.index.to_numpy()

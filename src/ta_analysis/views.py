@@ -70,9 +70,9 @@ def rate_table(table: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({
         "group": table["group"].map(label),
         "numerator": table["numerator"], "denominator": table["denominator"],
-        "estimate_%": (100 * table["estimate"]).round(1),
-        "ci_low_%": (100 * table["ci_low"]).round(1), "ci_high_%": (100 * table["ci_high"]).round(1),
-        "small_group": table["small_group"],
+        "share %": (100 * table["estimate"]).round(1),
+        "95% CI low %": (100 * table["ci_low"]).round(1), "95% CI high %": (100 * table["ci_high"]).round(1),
+        f"fewer than {metrics.MIN_N}": table["small_group"].map({True: "yes", False: ""}),
     })
     return out.set_index("group")
 
