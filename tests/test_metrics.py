@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from ta_analysis import metrics as m
-from ta_analysis.clean import ClassDefinition
 
 AS_OF = date(2023, 6, 30)
 

@@ -9,7 +9,7 @@ import pytest
 
 from ta_analysis import config
 from ta_analysis.errors import InputError
-from ta_analysis.synth import EXPORT_HEADERS, TRUTH_COLUMNS, generate, synth
+from ta_analysis.synth import EXPORT_HEADERS, TRUTH_COLUMNS, synth
 
 
 def col(export: pd.DataFrame, field: str) -> pd.Series:

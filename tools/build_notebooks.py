@@ -238,7 +238,7 @@ ctx.exhibit("EX-07", binned(per_member["loss"]), draw_histogram("loss", xlabel="
                  "customs fees, in USD at the ECB rate of the order date.")'''),
         md("## How much do the headline figures depend on the judgement calls?"),
         code('''metrics.sensitivity(ctx.intake, as_of=ctx.as_of, definition=ctx.definition, n_boot=ctx.draws, seed=ctx.seed)'''),
-        md(f"""## Words of caution
+        md("""## Words of caution
 
 - Intake records come from people who chose to contact a law firm. They are **a self-selected
   set of complainants, not a statistical sample** of Trade Assurance buyers: rates describe these

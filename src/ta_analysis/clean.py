@@ -27,7 +27,7 @@ import argparse
 import hashlib
 import io
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 

@@ -25,9 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import numpy as np

@@ -124,6 +124,3 @@ def unmapped_report(series: pd.Series, unmapped: pd.Series, field: str) -> pd.Da
     counts.insert(0, "field", field)
     return counts.sort_values(["count", "raw_value"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
-
-def empty_mask(n: int) -> np.ndarray:
-    return np.zeros(n, dtype=bool)
