@@ -40,7 +40,8 @@ clean-data: $(STAMP) ## clean the bundled samples into data/processed/ (intake) 
 test: $(STAMP) ## run every test, and nbval over the committed notebooks
 	$(BIN)/ta-analysis clean $(SAMPLE) --out $(PROCESSED) --quiet > /dev/null
 	$(BIN)/ta-analysis complaints $(COMPLAINTS_SAMPLE) --out $(PROCESSED)/complaints --intake $(PROCESSED) > /dev/null
-	$(BIN)/python -m pytest tests notebooks --nbval --nbval-current-env --nbval-sanitize-with notebooks/sanitize.cfg
+	$(BIN)/python -m pytest tests src/ta_analysis notebooks --doctest-modules --nbval --nbval-current-env \
+		--nbval-sanitize-with notebooks/sanitize.cfg
 
 notebooks: clean-data ## rewrite the notebooks from tools/build_notebooks.py and store their outputs on the sample
 	$(BIN)/python tools/build_notebooks.py

@@ -17,7 +17,7 @@ row per input record; its fates add up to the input's records, exactly.
 Examples:
     >>> from ta_analysis import config
     >>> result = clean([config.SAMPLE_EXPORT])
-    >>> result.ledger["fate"].value_counts().sum() == result.summary["input_records"]
+    >>> int(result.ledger["fate"].value_counts().sum()) == result.summary["input_records"]
     True
 """
 
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,9 +36,7 @@ import pandas as pd
 from ta_analysis import anonymise, coder, config, textops
 from ta_analysis.errors import InputError
 from ta_analysis.normalise import ROW, Normalised, normalise_exports
-from ta_analysis.outputs import (
-    git_commit, package_version, staging, to_csv_bytes, to_json_bytes,
-)
+from ta_analysis.outputs import git_commit, package_version, to_json_bytes, write_csv, write_outputs
 from ta_analysis.read import SOURCE_FILE, SOURCE_ROW
 from ta_analysis.schema import FIELDS, load_mapping
 
@@ -407,38 +404,19 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
 def write(result: CleanResult, out_dir: str | Path) -> dict[str, Path]:
     """Write the outputs atomically; refuse (writing nothing) if an identifier survived anywhere.
 
-    Each file is made, scanned for e-mail addresses and phone numbers, and put in a staging
-    folder one at a time (so only one is in memory); only when all have passed do they replace
-    the previous outputs.
+    Each file is written to a staging folder and scanned for e-mail addresses and phone numbers;
+    only when all have passed do they replace the previous outputs. (The parquet file holds exactly
+    the cells of intake.csv, which is scanned.)
     """
-    out_dir = Path(out_dir)
-    makers = {
-        "intake.csv": lambda: to_csv_bytes(result.intake),
-        "intake.parquet": lambda: _parquet_bytes(result.intake),
-        "audit.csv": lambda: to_csv_bytes(result.ledger),
-        "problems.csv": lambda: to_csv_bytes(result.problems),
-        "unmapped_spellings.csv": lambda: to_csv_bytes(result.unmapped),
-        "header_mapping.csv": lambda: to_csv_bytes(result.headers),
-        "cleaning_summary.json": lambda: to_json_bytes(result.summary),
-    }
-    with staging(out_dir) as tmp:
-        for name, make in makers.items():
-            data = make()
-            # The parquet holds exactly the cells of intake.csv, scanned just before it.
-            if not name.endswith(".parquet"):
-                found = anonymise.scan_text(data.decode("utf-8"))
-                if found:
-                    raise RuntimeError(f"refusing to write: a {found[0]} survived redaction in {name}; "
-                                       "nothing was written")
-            (tmp / name).write_bytes(data)
-            del data
-    return {name: out_dir / name for name in makers}
-
-
-def _parquet_bytes(df: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    df.to_parquet(buf, index=False, engine="pyarrow")
-    return buf.getvalue()
+    return write_outputs(Path(out_dir), {
+        "intake.csv": lambda p: write_csv(result.intake, p),
+        "intake.parquet": lambda p: result.intake.to_parquet(p, index=False, engine="pyarrow"),
+        "audit.csv": lambda p: write_csv(result.ledger, p),
+        "problems.csv": lambda p: write_csv(result.problems, p),
+        "unmapped_spellings.csv": lambda p: write_csv(result.unmapped, p),
+        "header_mapping.csv": lambda p: write_csv(result.headers, p),
+        "cleaning_summary.json": lambda p: p.write_bytes(to_json_bytes(result.summary)),
+    }, anonymise.scan_file)
 
 
 def _is_sample(paths: list[Path]) -> bool:

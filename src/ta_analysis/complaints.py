@@ -35,7 +35,7 @@ import pyarrow.csv as pacsv
 
 from ta_analysis import anonymise, coder, textops
 from ta_analysis.errors import InputError
-from ta_analysis.outputs import git_commit, package_version, staging, to_csv_bytes, to_json_bytes
+from ta_analysis.outputs import git_commit, package_version, to_json_bytes, write_csv, write_outputs
 from ta_analysis.parse import parse_date
 from ta_analysis.read import detect_encoding, find_header_row
 from ta_analysis.schema import read_toml
@@ -315,31 +315,20 @@ def run(inputs: list[Path], fmt: str, mapping: Path | None, out_dir: Path, *, co
         "company_groups": {k: int(v) for k, v in complaints["company_group"].value_counts().head(10).items()},
         "package_version": package_version(), "git_commit": git_commit(),
     }
-    extra = {}
+    makers = {
+        "complaints.csv": lambda p: write_csv(complaints, p),
+        "complaints.parquet": lambda p: complaints.to_parquet(p, index=False),
+        "complaints_audit.csv": lambda p: write_csv(ledger, p),
+    }
     if intake_dir is not None:
         from ta_analysis.summary import load_processed
 
         pairs, counts = link_to_intake(complaints, load_processed(intake_dir).intake)
         summary["linkage"] = counts
-        extra["complaint_intake_links.csv"] = to_csv_bytes(pairs)
-    files_out = {
-        "complaints.parquet": _parquet(complaints), "complaints.csv": to_csv_bytes(complaints),
-        "complaints_audit.csv": to_csv_bytes(ledger), **extra,
-        "complaints_summary.json": to_json_bytes(summary),
-    }
-    for name, data in files_out.items():
-        if not name.endswith(".parquet") and anonymise.scan_text(data.decode("utf-8")):
-            raise RuntimeError(f"refusing to write: an identifier survived redaction in {name}; nothing was written")
-    with staging(out_dir) as tmp:
-        for name, data in files_out.items():
-            (tmp / name).write_bytes(data)
+        makers["complaint_intake_links.csv"] = lambda p: write_csv(pairs, p)
+    makers["complaints_summary.json"] = lambda p: p.write_bytes(to_json_bytes(summary))
+    write_outputs(out_dir, makers, anonymise.scan_file)
     return summary
-
-
-def _parquet(df: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    df.to_parquet(buf, index=False)
-    return buf.getvalue()
 
 
 def complaints_command(args: argparse.Namespace) -> int:

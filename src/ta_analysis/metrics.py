@@ -16,9 +16,8 @@ these complainants; :func:`extrapolate` refuses to project them onto a populatio
 sampling design is given.
 
 Examples:
-    >>> import pandas as pd
-    >>> wilson(81, 263)   # Newcombe (1998), Table I, example (a): 0.2553 to 0.3662
-    (0.2553..., 0.3662...)
+    >>> [round(x, 4) for x in wilson(81, 263)]   # Newcombe (1998), Table I: 0.2553 to 0.3662
+    [0.2553, 0.3662]
 """
 
 from __future__ import annotations

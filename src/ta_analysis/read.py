@@ -92,13 +92,14 @@ def read_export(path: str | Path) -> RawExport:
     if suffix == ".xls":
         raise InputError("old-style .xls workbooks are not read; save the sheet as .xlsx or .csv",
                          file=str(path))
-    data = path.read_bytes()
-    if not data.strip():
+    with path.open("rb") as fh:
+        head = fh.read(DETECT_BYTES)
+    if not head.strip() and path.stat().st_size <= DETECT_BYTES:
         raise InputError("the file is empty", file=str(path))
-    digest = hashlib.sha256(data).hexdigest()
-    if suffix in EXCEL_SUFFIXES or data[:4] == b"PK\x03\x04":
-        return _read_excel(path, data, digest)
-    return _read_text(path, data, digest)
+    digest = sha256_file(path)
+    if suffix in EXCEL_SUFFIXES or head[:4] == b"PK\x03\x04":
+        return _read_excel(path, path.read_bytes(), digest)
+    return _read_text(path, head, digest)
 
 
 def detect_encoding(data: bytes, path: Path) -> str:
@@ -176,16 +177,15 @@ def _check_headers(headers: list[object], path: Path, header_row: int) -> list[s
     return clean
 
 
-def _read_text(path: Path, data: bytes, digest: str) -> RawExport:
-    encoding = detect_encoding(data, path)
-    if encoding.replace("-", "_").lower() in ("utf_8", "utf8", "utf_8_sig"):  # the BOM is dropped below
-        text_bytes = data
-    else:
-        text_bytes = _decode(data, encoding, path).encode("utf-8")
-    if text_bytes.startswith(codecs.BOM_UTF8):
-        text_bytes = text_bytes[len(codecs.BOM_UTF8):]
-    head = text_bytes[:DETECT_BYTES].decode("utf-8", errors="replace").splitlines()[:HEADER_SCAN_ROWS + 20]
-    delimiter, rows = _sniff(head)
+def _read_text(path: Path, head: bytes, digest: str) -> RawExport:
+    """Text exports: sniffed on the first megabyte, then read by pyarrow straight from the file."""
+    encoding = detect_encoding(head, path)
+    utf8 = encoding.replace("-", "_").lower() in ("utf_8", "utf8", "utf_8_sig")
+    head_text = head.decode(encoding if not utf8 else "utf-8", errors="replace").lstrip("\ufeff")
+    lines = head_text.splitlines()
+    if len(head) == DETECT_BYTES:
+        lines = lines[:-1]  # the last line of the sample may be cut short
+    delimiter, rows = _sniff(lines[:HEADER_SCAN_ROWS + 20])
     h = find_header_row(rows)
     headers = _check_headers(rows[h] if rows else [], path, h + 1)
     if len(headers) < 2:
@@ -201,21 +201,29 @@ def _read_text(path: Path, data: bytes, digest: str) -> RawExport:
 
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text_bytes),
-            read_options=pacsv.ReadOptions(skip_rows=h + 1, column_names=headers, block_size=1 << 24),
+            str(path),  # pyarrow skips a UTF-8 byte-order mark and transcodes other encodings itself
+            read_options=pacsv.ReadOptions(skip_rows=h + 1, column_names=headers, block_size=1 << 24,
+                                           encoding="utf8" if utf8 else encoding),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in headers},
                                                  strings_can_be_null=True, null_values=[""],
                                                  quoted_strings_can_be_null=True),
         )
+    except UnicodeDecodeError as exc:
+        raise InputError(f"bytes that are not valid {encoding} (detected from the first {DETECT_BYTES:,} "
+                         f"bytes): {exc.reason}; re-save the file as UTF-8", file=str(path)) from None
     except pa.ArrowInvalid as exc:
+        if "UTF8" in str(exc) or "utf8" in str(exc).lower():
+            raise InputError(f"bytes that are not valid {encoding} (detected from the first {DETECT_BYTES:,} "
+                             "bytes); re-save the file as UTF-8", file=str(path)) from None
         raise InputError(f"cannot be read as {DELIMITER_NAMES[delimiter]}-delimited text: {exc}",
                          file=str(path)) from None
     if bad_rows:
         # Rare: records with the wrong number of fields. Re-read exactly, record by record, so
         # every record keeps its spreadsheet row number and the bad ones are kept as rejects.
-        frame, rejects = _read_text_exact(text_bytes, delimiter, h, headers)
+        text = _decode(path.read_bytes(), "utf-8-sig" if utf8 else encoding, path)
+        frame, rejects = _read_text_exact(text, delimiter, h, headers)
     else:
         frame = _trimmed(table).to_pandas()
         frame.insert(0, SOURCE_ROW, pd.RangeIndex(h + 2, h + 2 + len(frame)))
@@ -229,9 +237,9 @@ def _read_text(path: Path, data: bytes, digest: str) -> RawExport:
     return RawExport(frame, path, digest, encoding, delimiter, h + 1, rej)
 
 
-def _read_text_exact(text_bytes: bytes, delimiter: str, h: int, headers: list[str]) -> tuple[pd.DataFrame, list[dict]]:
+def _read_text_exact(text: str, delimiter: str, h: int, headers: list[str]) -> tuple[pd.DataFrame, list[dict]]:
     """Record-by-record read: good records under the headers, the rest as rejects."""
-    reader = csv.reader(io.StringIO(text_bytes.decode("utf-8"), newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     good, rows, rejects = [], [], []
     width = len(headers)
     for n, rec in enumerate(reader, start=1):
