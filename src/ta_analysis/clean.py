@@ -265,7 +265,9 @@ def clean(
 
     steps.set_postfix_str("ledger")
     ledger = _ledger(n, f, q, dups, classified)
+    n.raw, f = None, None  # the raw cells and the unclassified frame are no longer needed (peak memory)
     intake = _intake_table(classified, n)
+    del classified
     summary = _summary(n, ledger, intake, definition, key, mapping_obj)
     steps.update()
     steps.close()
@@ -293,12 +295,16 @@ def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
     rule[qm] = q["rule"][qm]
     reason[qm] = q["rule"][qm].map(QUARANTINE_RULES)
     fld[qm] = q["field"][qm].fillna("")
-    first_problem = n.problems.drop_duplicates(ROW).set_index(ROW)
-    has_problem = qm & f[ROW].isin(first_problem.index)
-    pr = first_problem.reindex(f.loc[has_problem, ROW])
-    fld[has_problem] = pr["field"].to_numpy()
-    raw_value[has_problem] = pr["raw_value"].fillna("").to_numpy()
-    reason[has_problem] = reason[has_problem] + " (" + pr["field"].to_numpy() + ": " + pr["problem"].to_numpy() + ")"
+    for column in q.loc[qm, "field"].dropna().unique():
+        m = qm & q["field"].eq(column)
+        raw_value[m] = n.raw.loc[m.to_numpy(), column].fillna("").to_numpy()
+    # Say why that field was unusable when the normaliser recorded a problem with it.
+    why = n.problems.drop_duplicates([ROW, "field"]).set_index([ROW, "field"])["problem"]
+    keys = pd.MultiIndex.from_arrays([f.loc[qm, ROW], fld[qm]])
+    found = why.reindex(keys)
+    has = found.notna().to_numpy()
+    idx = qm[qm].index[has]
+    reason[idx] = reason[idx] + " (" + fld[idx] + ": " + found.to_numpy()[has] + ")"
 
     # Duplicates: which row each one duplicates.
     dm = dups["dup_kind"].notna()
