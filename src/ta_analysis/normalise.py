@@ -213,27 +213,34 @@ def normalise(raw: pd.DataFrame, mapping: Mapping | None = None, as_of: date | N
 
 def _issues(raw: pd.DataFrame, out: pd.DataFrame, problems: _Problems) -> None:
     """One cell of several issues ("Quality; Customs", "Never arrived|Late") -> one boolean each."""
-    cell = raw["issues"]
+    position, uniques = pd.factorize(raw["issues"], use_na_sentinel=True)  # a few hundred distinct cells
+    flags, text, reason = _issue_cells(pd.Series(list(uniques) + [None], dtype="str"))
+    answered = position >= 0
+    for name in CATEGORIES["issue"]:
+        values = pd.array(flags[name].to_numpy()[position], dtype="boolean")
+        values[~answered] = pd.NA
+        out[f"issue_{name}"] = values
+    out["issues"] = pd.Series(text.array.take(position), index=raw.index, dtype="str")
+    problems.add("issues", pd.Series(reason.array.take(position), index=raw.index, dtype="str"))
+
+
+def _issue_cells(cell: pd.Series) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """Per distinct cell: a flag per issue, the canonical ';'-list, and the unmapped words (if any)."""
     tokens = cell.str.split(ISSUE_SPLIT, regex=True).explode()
     tokens = tokens[tokens.notna()].astype("str")
     tokens = tokens[tokens.str.strip() != ""]
     mapped = map_vocab(tokens, "issue")
-    bad_rows = pd.Series(mapped.unmapped.to_numpy(), index=tokens.index).groupby(level=0).any()
     bad_tokens = tokens[mapped.unmapped.to_numpy()].groupby(level=0).agg("; ".join)
-    reason = pd.Series(pd.NA, index=raw.index, dtype="str")
-    reason[bad_rows[bad_rows].index] = UNMAPPED + ": " + bad_tokens
-    problems.add("issues", reason)
-    names = CATEGORIES["issue"]
+    reason = pd.Series(pd.NA, index=cell.index, dtype="str")
+    reason[bad_tokens.index] = UNMAPPED + ": " + bad_tokens
     rows = mapped.values.index.to_numpy()
     issue = mapped.values.to_numpy()
-    flags = pd.DataFrame({name: raw.index.isin(rows[issue == name]) for name in names}, index=raw.index)
-    answered = cell.notna()
-    for name in names:
-        out[f"issue_{name}"] = flags[name].astype("boolean").where(answered, pd.NA)
-    text = pd.Series("", index=raw.index, dtype="str")
+    names = CATEGORIES["issue"]
+    flags = pd.DataFrame({name: cell.index.isin(rows[issue == name]) for name in names}, index=cell.index)
+    text = pd.Series("", index=cell.index, dtype="str")
     for name in names:
         text = text.where(~flags[name], text + np.where(text == "", "", ";") + name)
-    out["issues"] = text.where(text != "").astype("str")
+    return flags, text.where(text != ""), reason
 
 
 def _resolve_currency(amount_cur: pd.Series, column_raw: pd.Series | None, fld: str,

@@ -17,6 +17,7 @@ Examples:
 from __future__ import annotations
 
 import codecs
+from concurrent.futures import ThreadPoolExecutor
 import csv
 import hashlib
 import io
@@ -96,10 +97,14 @@ def read_export(path: str | Path) -> RawExport:
         head = fh.read(DETECT_BYTES)
     if not head.strip() and path.stat().st_size <= DETECT_BYTES:
         raise InputError("the file is empty", file=str(path))
-    digest = sha256_file(path)
     if suffix in EXCEL_SUFFIXES or head[:4] == b"PK\x03\x04":
-        return _read_excel(path, path.read_bytes(), digest)
-    return _read_text(path, head, digest)
+        return _read_excel(path, path.read_bytes(), sha256_file(path))
+    # Hash the file on the other core while pyarrow parses it (hashlib releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(sha256_file, path)
+        raw = _read_text(path, head, "")
+        raw.sha256 = digest.result()
+    return raw
 
 
 def detect_encoding(data: bytes, path: Path) -> str:
