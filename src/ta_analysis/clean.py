@@ -135,15 +135,13 @@ def find_duplicates(f: pd.DataFrame, raw_text: pd.DataFrame, eligible: pd.Series
 
     Returns per row: ``dup_kind`` ('exact', 'superseded' or missing) and ``dup_of`` (the ``_row``
     of the record it duplicates: the first copy, or the latest submission kept). Exact copies are
-    records whose every mapped cell is identical as read; a 64-bit row hash finds the candidates
-    and the cells themselves decide.
+    records whose every mapped cell is identical as read; copies share their intake id, so only
+    records whose intake id repeats are compared cell by cell.
     """
     kind = pd.Series(pd.NA, index=f.index, dtype="str")
     of = pd.Series(pd.NA, index=f.index, dtype="Int64")
     el = eligible.to_numpy()
-    hashed = pd.util.hash_pandas_object(raw_text, index=False).to_numpy()
-    cand = np.zeros(len(f), dtype=bool)
-    cand[np.flatnonzero(el)[pd.Series(hashed[el]).duplicated(keep=False).to_numpy()]] = True
+    cand = el & raw_text["intake_id"].where(el).duplicated(keep=False).to_numpy() & raw_text["intake_id"].notna().to_numpy()
     if cand.any():
         cells = raw_text.loc[cand]
         group = cells.groupby(list(cells.columns), dropna=False, sort=False).ngroup()
