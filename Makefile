@@ -9,6 +9,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SAMPLE := data/raw/sample/intake_export_sample.csv
+EXPORT ?= $(SAMPLE)
 COMPLAINTS_SAMPLE := data/raw/sample/cfpb_complaints_sample.csv
 PROCESSED := data/processed
 SAMPLE_SEED := 20231
@@ -29,12 +30,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## create .venv and install the project (done by every target that needs it)
 
-report: clean-data ## clean, analyse and render the bundled sample (data/processed/, reports/)
+report: clean-data ## clean, analyse and render the bundled samples, or EXPORT=data/raw/file.csv (data/processed/, reports/)
 	$(BIN)/ta-analysis report --processed $(PROCESSED) --out reports
 	$(BIN)/ta-analysis summary --processed $(PROCESSED)
 
-clean-data: $(STAMP) ## clean the bundled samples into data/processed/ (intake) and data/processed/complaints/
-	$(BIN)/ta-analysis clean $(SAMPLE) --out $(PROCESSED)
+clean-data: $(STAMP) ## clean the intake export (EXPORT, default the sample) and the complaint sample into data/processed/
+	$(BIN)/ta-analysis clean $(EXPORT) --out $(PROCESSED)
 	$(BIN)/ta-analysis complaints $(COMPLAINTS_SAMPLE) --out $(PROCESSED)/complaints --intake $(PROCESSED)
 
 test: $(STAMP) ## run every test, and nbval over the committed notebooks
