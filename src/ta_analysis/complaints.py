@@ -68,7 +68,6 @@ PURCHASE_DISPUTE = r"(?i)problem with a purchase|dispute about a purchase|purcha
 COMPANY_GROUPS = [(r"(?i)\balibaba\b|\baliexpress\b|\bali express\b|\balipay\b|\b1688\.com\b|\balibaba\.com\b",
                    "Alibaba Group")]
 BLOCK_BYTES = 1 << 25
-AUDIT_COLUMNS = ["source_file", "source_record", "complaint_id", "fate", "reason", "duplicate_of_record"]
 
 
 def company_group(company: pd.Series) -> pd.Series:
@@ -114,15 +113,16 @@ def load_source(fmt: str, mapping: Path | None) -> Source | None:
 
 
 def _cfpb_source(headers: list[str], path: Path) -> Source:
-    for columns in (CFPB_COLUMNS, CFPB_API_COLUMNS):
-        if "Complaint ID" in headers and columns is CFPB_COLUMNS or "complaint_id" in headers and columns is CFPB_API_COLUMNS:
-            missing = [h for h in columns if h not in headers]
-            if missing:
-                raise InputError(f"not a complete CFPB export: no column(s) {', '.join(repr(m) for m in missing[:4])}",
-                                 file=str(path))
-            return Source(columns={h: columns[h] for h in columns}, source="CFPB")
-    raise InputError("not a CFPB export: no 'Complaint ID' (or 'complaint_id') column; use --format mapped",
-                     file=str(path))
+    """The CFPB column set a file uses, told by its complaint-id header."""
+    columns = CFPB_COLUMNS if "Complaint ID" in headers else CFPB_API_COLUMNS if "complaint_id" in headers else None
+    if columns is None:
+        raise InputError("not a CFPB export: no 'Complaint ID' (or 'complaint_id') column; use --format mapped",
+                         file=str(path))
+    missing = [h for h in columns if h not in headers]
+    if missing:
+        raise InputError(f"not a complete CFPB export: no column(s) {', '.join(repr(m) for m in missing[:4])}",
+                         file=str(path))
+    return Source(columns=dict(columns), source="CFPB")
 
 
 @dataclass

@@ -266,16 +266,16 @@ def _trimmed(table: pa.Table) -> pa.Table:
     cols = []
     for col in table.columns:
         t = pc.utf8_trim_whitespace(col)
-        cols.append(pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.string()), t))
+        cols.append(pc.if_else(pc.equal(t, ""), pa.scalar(None, t.type), t))
     return pa.table(cols, names=table.column_names)
 
 
 def _strip(frame: pd.DataFrame, headers: list[str]) -> pd.DataFrame:
-    """Trim surrounding white space; a cell of only white space is missing."""
+    """:func:`_trimmed` for a frame read another way (a workbook, or record by record)."""
+    trimmed = _trimmed(pa.Table.from_pandas(frame[headers], preserve_index=False)).to_pandas()
     out = frame.copy()
     for c in headers:
-        s = out[c].str.strip()
-        out[c] = s.where(s != "")
+        out[c] = trimmed[c].astype("str").to_numpy()
     return out
 
 
