@@ -28,9 +28,9 @@ def sample_result():
     return clean([config.SAMPLE_EXPORT])
 
 
-def run_cli(*args, env=None):
+def run_cli(*args, env=None, cwd=None):
     return subprocess.run([sys.executable, "-m", "ta_analysis", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+                          env={**os.environ, **(env or {})}, cwd=cwd)
 
 
 def test_fates_and_members_match_the_truth_exactly(sample_result, sample_truth):
@@ -76,9 +76,13 @@ def test_no_raw_identifier_columns_in_intake(sample_result):
 
 
 def test_outputs_are_byte_identical_on_rerun(tmp_path):
+    """Also when the same export is read from another folder, by another path."""
     a, b = tmp_path / "a", tmp_path / "b"
-    for out in (a, b):
-        r = run_cli("clean", str(config.SAMPLE_EXPORT), "--out", str(out), "--quiet")
+    (tmp_path / "elsewhere").mkdir()
+    copy = tmp_path / "elsewhere" / config.SAMPLE_EXPORT.name
+    copy.write_bytes(config.SAMPLE_EXPORT.read_bytes())
+    for out, export in ((a, str(config.SAMPLE_EXPORT)), (b, "elsewhere/" + copy.name)):
+        r = run_cli("clean", export, "--out", str(out), "--quiet", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
     for name in OUTPUTS:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
@@ -160,6 +164,19 @@ def test_keyed_hash_depends_on_the_secret_and_normalises_identifiers():
     k1 = anonymise.claimant_keys(email, phone, given, key1)
     assert k1[0] == k1[1] and k1[2] == k1[3] and k1[0] != k1[2]
     assert (anonymise.claimant_keys(email, phone, given, key2) != k1).all()
+    # The documented construction, computed independently: HMAC-SHA-256 of the normalised identifier.
+    import hmac
+    assert k1[0] == "C" + hmac.new(b"k" * 32, b"email:jo@example.com", "sha256").hexdigest()[:24]
+    assert k1[2] == "C" + hmac.new(b"k" * 32, b"phone:4155550182", "sha256").hexdigest()[:24]
+
+
+def test_no_identifier_gives_no_key_and_a_given_key_is_kept():
+    key = anonymise.HashKey(b"k" * 32, "test")
+    email = pd.Series([None, None, "a@example.com"], dtype="str")
+    phone = pd.Series([None, "12", None], dtype="str")
+    given = pd.Series([None, None, "K-given"], dtype="str")
+    out = anonymise.claimant_keys(email, phone, given, key)
+    assert out.isna().tolist() == [True, True, False] and out[2] == "K-given"
 
 
 def test_default_key_warns_on_a_real_export(tmp_path):

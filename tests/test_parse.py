@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from ta_analysis import parse
 from ta_analysis.parse import parse_date, parse_money, parse_timestamp
 
 
@@ -175,3 +177,51 @@ def test_formatted_money_round_trips(cents, form):
     expected = -v if form == 6 else v
     assert pd.isna(r.problem.iloc[0])
     assert r.values.iloc[0] == pytest.approx(expected, abs=1e-9)
+
+
+# The fast paths (the commonest forms, parsed in one call) must agree with the general parsers on
+# every value they take. In real runs they start at FAST_PATH_MIN rows; here at one.
+@contextmanager
+def fast_path_from(rows):
+    saved = parse.FAST_PATH_MIN
+    parse.FAST_PATH_MIN = rows
+    try:
+        yield
+    finally:
+        parse.FAST_PATH_MIN = saved
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from(list("0123456789$.,US D")).map(str),
+    st.lists(st.sampled_from(list("0123456789$.,USD ")), max_size=14).map("".join),
+    st.integers(min_value=0, max_value=10**9).map(lambda c: f"${c / 100:,.2f}"),
+    st.integers(min_value=0, max_value=10**9).map(lambda c: f"USD {c / 100:,.1f}"),
+), min_size=1, max_size=12))
+def test_money_fast_path_agrees_with_general_parser(texts):
+    s = pd.Series(texts, dtype="str")
+    assume(parse.textops.fullmatch(s, parse._PLAIN_USD).any())
+    with fast_path_from(1):
+        got = parse.parse_money.__wrapped__(s)
+    want = parse._parse_money(s)
+    for name in ["values", "problem", "currency"]:
+        pd.testing.assert_series_equal(getattr(got, name), getattr(want, name), check_names=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2035, 12, 31)).map(
+        lambda t: t.strftime("%Y-%m-%d %H:%M:%S")),
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2035, 12, 31)).map(
+        lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")),
+    st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}Z?\Z"),  # impossible ones too
+    st.sampled_from(["04/05/2023 10:00:00", "45021.5", "N/A", "", "5 April 2023"]),
+), min_size=1, max_size=12))
+def test_timestamp_fast_path_agrees_with_general_parser(texts):
+    s = pd.Series(texts, dtype="str")
+    with fast_path_from(1):
+        got = parse.parse_timestamp.__wrapped__(s, latest="2030-01-01")
+    with fast_path_from(10**9):  # the general parser alone
+        want = parse.parse_timestamp.__wrapped__(s, latest="2030-01-01")
+    pd.testing.assert_series_equal(got.values, want.values, check_names=False)
+    pd.testing.assert_series_equal(got.problem, want.problem, check_names=False)

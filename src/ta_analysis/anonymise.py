@@ -85,17 +85,26 @@ def normalise_phone(s: pd.Series) -> pd.Series:
 
 
 def claimant_keys(email: pd.Series, phone: pd.Series, given: pd.Series, key: HashKey) -> pd.Series:
-    """One keyed hash per claimant: from the e-mail, else the phone; a given key is kept as is."""
+    """One keyed hash per claimant: from the e-mail, else the phone; a given key is kept as is.
+
+    Each distinct identifier is hashed once (from a copy of the keyed HMAC state) and spread back.
+    """
     ident = ("email:" + normalise_email(email)).fillna("phone:" + normalise_phone(phone))
-    uniques = ident.dropna().unique()
-    secret = key.secret
-    digest = {u: "C" + hmac.digest(secret, u.encode("utf-8"), "sha256").hex()[:24] for u in uniques}
-    hashed = ident.map(digest)
-    return given.where(given.notna(), hashed).astype("str")
+    codes, identifiers = textops.distinct(ident)
+    keyed = hmac.new(key.secret, digestmod="sha256")
+
+    def digest(identifier: str) -> str:
+        h = keyed.copy()
+        h.update(identifier.encode("utf-8"))
+        return "C" + h.hexdigest()[:24]
+
+    hashed = pd.Series([digest(u) for u in identifiers.iloc[:-1].tolist()] + [None], dtype="str")  # last: none
+    return given.where(given.notna(), textops.spread(hashed, codes, given.index)).astype("str")
 
 
 def _apply(s: pd.Series, rules: list[tuple[str, str]]) -> pd.Series:
-    """Apply the rules to the few values one combined pattern finds anything in (one scan)."""
+    """Apply the rules to the few values one combined pattern finds anything in (one scan); ``s``
+    itself when there are none."""
     hit = textops.contains(s, "|".join(f"(?:{p})" for _, p in rules))
     if not hit.any():
         return s
@@ -108,8 +117,9 @@ def _apply(s: pd.Series, rules: list[tuple[str, str]]) -> pd.Series:
 
 
 def redact_text(s: pd.Series) -> pd.Series:
-    """Redact e-mail, phone, card-like numbers and street addresses in free text."""
-    return _apply(s.astype("str"), FREE_TEXT)
+    """Redact e-mail, phone, card-like numbers and street addresses in free text (long text that
+    repeats: each distinct text is scanned once)."""
+    return textops.per_distinct(lambda u: _apply(u, FREE_TEXT), s.astype("str"))
 
 
 def redact_identifiers(s: pd.Series) -> pd.Series:
@@ -119,7 +129,7 @@ def redact_identifiers(s: pd.Series) -> pd.Series:
 
 def redact_frame(df: pd.DataFrame, free_text: tuple[str, ...] = ()) -> pd.DataFrame:
     """Every text column redacted (free-text columns with the fuller rules); a new frame."""
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: replacing a column here leaves df as it was
     for c in out.columns:
         if out[c].dtype == "str" or out[c].dtype == object:
             s = out[c].astype("str")

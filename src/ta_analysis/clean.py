@@ -206,7 +206,7 @@ def never_delivered(f: pd.DataFrame, as_of: date) -> pd.Series:
 def classify(f: pd.DataFrame, definition: ClassDefinition, as_of: date) -> pd.DataFrame:
     """Class membership, subclasses and the flags the defence will raise; a new frame."""
     rules = class_rules(f, definition)
-    out = f.copy()
+    out = f.copy(deep=False)  # copy-on-write: columns added here never reach f
     out["class_rules_failed"] = rules
     out["in_class"] = rules.eq("")
     out["never_delivered"] = never_delivered(f, as_of)
@@ -237,19 +237,15 @@ def clean(
     """Read, normalise, anonymise, de-duplicate and classify intake exports (nothing is written)."""
     from tqdm import tqdm
 
-    steps = tqdm(total=5, desc="clean", unit="step", disable=not progress, file=sys.stderr)
+    steps = tqdm(total=4, desc="clean", unit="step", disable=not progress, file=sys.stderr)
     mapping_obj = load_mapping(mapping)
-    steps.set_postfix_str("reading and normalising")
-    n = normalise_exports(list(inputs), mapping_obj, as_of)
+    key = key or anonymise.load_key()
+    steps.set_postfix_str("reading, normalising and hashing identifiers")
+    n = normalise_exports(list(inputs), mapping_obj, as_of, hash_key=key)
     steps.update()
     as_of_date = n.as_of
     definition = definition.resolved(as_of_date)
-    key = key or anonymise.load_key()
     f = n.frame
-
-    steps.set_postfix_str("anonymising")
-    f = f.assign(claimant_key=anonymise.claimant_keys(f["email"], f["phone"], f["claimant_key"], key))
-    steps.update()
 
     steps.set_postfix_str("quarantine and duplicates")
     q = quarantine_reasons(n)
@@ -263,7 +259,7 @@ def clean(
 
     steps.set_postfix_str("ledger")
     ledger = _ledger(n, f, q, dups, classified)
-    n.raw, f = None, None  # the raw cells and the unclassified frame are no longer needed (peak memory)
+    n.raw, n.frame, f = None, None, None  # the raw cells and the unclassified frame are no longer needed (peak memory)
     intake = _intake_table(classified, n)
     del classified
     summary = _summary(n, ledger, intake, definition, key, mapping_obj)
@@ -278,7 +274,7 @@ def clean(
 
 def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
             classified: pd.DataFrame) -> pd.DataFrame:
-    rows = f[[ROW, SOURCE_FILE, SOURCE_ROW, "intake_id"]].copy()
+    rows = f[[ROW, SOURCE_FILE, SOURCE_ROW, "intake_id"]]
     fate = pd.Series("kept", index=f.index, dtype="str")
     reason = pd.Series("", index=f.index, dtype="str")
     rule = pd.Series("", index=f.index, dtype="str")
@@ -345,7 +341,7 @@ def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
 def _intake_table(classified: pd.DataFrame, n: Normalised) -> pd.DataFrame:
     """The analysed rows (kept + excluded): no raw identifiers, free text redacted."""
     problem_fields = n.problems.groupby(ROW)["field"].agg(lambda s: ";".join(dict.fromkeys(s)))
-    out = classified.drop(columns=["email", "phone"]).copy()
+    out = classified.drop(columns=["email", "phone"])
     out["problem_fields"] = out[ROW].map(problem_fields).astype("str").fillna("")
     out = out.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW])
     front = ["source_file", "source_row", "intake_id", "claimant_key", "in_class", "class_rules_failed",

@@ -72,10 +72,8 @@ def code_narratives(text: pd.Series) -> pd.DataFrame:
 
     Missing narratives get no codes. Each distinct narrative is coded once.
     """
-    position, uniques = pd.factorize(text.astype("str"), use_na_sentinel=True)
-    distinct = pd.Series(list(uniques) + [None], dtype="str")  # position -1 (missing) takes the last row
-    coded = _code_distinct(distinct)
-    return coded.iloc[position].set_index(text.index)
+    position, distinct = textops.distinct(text.astype("str"))
+    return _code_distinct(distinct).iloc[position].set_index(text.index)
 
 
 def _code_distinct(text: pd.Series) -> pd.DataFrame:

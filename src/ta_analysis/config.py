@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -29,3 +30,7 @@ DEFAULT_CLASS_START = "2020-01-01"
 
 # Dates before this are invalid values, not guesses.
 EARLIEST_VALID_DATE = "2000-01-01"
+
+# Threads for work that releases the GIL (pyarrow compute and writers, RE2 scans). Results never
+# depend on it: every parallel step puts its pieces back in a fixed order.
+THREADS = max(1, min(4, os.cpu_count() or 1))

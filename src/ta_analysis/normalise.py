@@ -12,6 +12,7 @@ Examples:
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,13 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ta_analysis import fx
+from ta_analysis import config, fx, textops
+from ta_analysis.anonymise import HashKey, claimant_keys
 from ta_analysis.config import EARLIEST_VALID_DATE
 from ta_analysis.errors import InputError
 from ta_analysis.parse import parse_date, parse_money, parse_timestamp
 from ta_analysis.read import SOURCE_FILE, SOURCE_ROW, RawExport, read_export
 from ta_analysis.schema import FIELDS, HeaderMap, Mapping, map_headers
-from ta_analysis.vocab import CATEGORIES, crosswalk, key, map_boolean, map_vocab
+from ta_analysis.vocab import CATEGORIES, crosswalk, key, map_boolean, map_category, map_vocab
 
 ROW = "_row"
 PROBLEM_COLUMNS = [ROW, SOURCE_FILE, SOURCE_ROW, "field", "raw_value", "problem"]
@@ -74,9 +76,18 @@ class _Problems:
         self.parts: list[pd.DataFrame] = []
 
     def add(self, fld: str, problem: pd.Series, raw_field: str | None = None) -> None:
+        """A problem per row where ``problem`` is not missing."""
         m = problem.notna().to_numpy()
-        if not m.any():
-            return
+        if m.any():
+            self._append(fld, m, problem[m].to_numpy(), raw_field)
+
+    def add_where(self, fld: str, mask, problem: str) -> None:
+        """The same problem on every row where ``mask`` is true."""
+        m = np.asarray(mask, dtype=bool)
+        if m.any():
+            self._append(fld, m, problem, None)
+
+    def _append(self, fld: str, m: np.ndarray, problem, raw_field: str | None) -> None:
         src = self.raw[[ROW, SOURCE_FILE, SOURCE_ROW, raw_field or fld]].iloc[np.flatnonzero(m)]
         self.parts.append(pd.DataFrame({
             ROW: src[ROW].to_numpy(),
@@ -84,7 +95,7 @@ class _Problems:
             SOURCE_ROW: src[SOURCE_ROW].to_numpy(),
             "field": fld,
             "raw_value": src[raw_field or fld].to_numpy(),
-            "problem": problem[m].to_numpy(),
+            "problem": problem,
         }))
 
     def frame(self) -> pd.DataFrame:
@@ -132,11 +143,13 @@ def normalise_exports(
     paths: list[str | Path],
     mapping: Mapping | None = None,
     as_of: date | None = None,
+    *,
+    hash_key: HashKey | None = None,
 ) -> Normalised:
     """Read, map and normalise intake exports (see :func:`normalise`)."""
     mapping = mapping or Mapping()
     stacked, raws, maps = read_exports(paths, mapping)
-    norm = normalise(stacked, mapping, as_of)
+    norm = normalise(stacked, mapping, as_of, hash_key=hash_key)
     rejects = pd.concat([r.rejects.assign(**{SOURCE_FILE: r.path.name}) for r in raws], ignore_index=True)
     norm.rejects = rejects[[SOURCE_FILE, SOURCE_ROW, "text", "reason"]]
     norm.headers = pd.DataFrame([row for hm in maps for row in hm.report()], columns=["file", "header", "field"])
@@ -146,29 +159,59 @@ def normalise_exports(
     return norm
 
 
-def _vocab_field(raw: pd.DataFrame, fld: str, vocabulary: str, problems: _Problems) -> pd.Series:
-    r = map_vocab(raw[fld], vocabulary)
-    problems.add(fld, pd.Series(np.where(r.unmapped, UNMAPPED, None), index=raw.index, dtype="str"))
-    cats = CATEGORIES.get(vocabulary)
-    return pd.Categorical(r.values, categories=cats) if cats else r.values
-
-
-def normalise(raw: pd.DataFrame, mapping: Mapping | None = None, as_of: date | None = None) -> Normalised:
+def normalise(raw: pd.DataFrame, mapping: Mapping | None = None, as_of: date | None = None,
+              *, hash_key: HashKey | None = None) -> Normalised:
     """Type every canonical field of a stacked raw table (from :func:`read_exports`).
+
+    Independent groups of fields are typed at the same time on :data:`config.THREADS` threads
+    (most of the work is pyarrow's and releases the GIL); their columns and problems are put back
+    in one fixed order, so the result never depends on which finished first.
 
     Args:
         raw: text cells under canonical names, with ``_row``, ``_source_file``, ``_source_row``.
         mapping: export options (day-first slash dates, default currency).
         as_of: dates after it are invalid; default: the latest submission's date.
+        hash_key: when given, ``claimant_key`` holds each claimant's keyed hash
+            (:func:`anonymise.claimant_keys`) instead of the key column as read.
     """
     mapping = mapping or Mapping()
-    problems = _Problems(raw)
-    out = pd.DataFrame({ROW: raw[ROW], SOURCE_FILE: raw[SOURCE_FILE], SOURCE_ROW: raw[SOURCE_ROW]})
 
+    def run(fn, *args):
+        cols, problems = {}, _Problems(raw)
+        extra = fn(raw, cols, problems, *args)
+        return cols, problems, extra
+
+    with ThreadPoolExecutor(max_workers=config.THREADS) as pool:
+        submitted = pool.submit(run, _submitted, mapping, as_of)
+        identities = pool.submit(run, _identities, hash_key)
+        independent = [pool.submit(run, fn, mapping) for fn in (_places, _categories, _issues, _amounts)]
+        as_of = submitted.result()[2]
+        dates = pool.submit(run, _dates, mapping, as_of)
+        groups = [identities.result(), submitted.result(), dates.result()] + [g.result() for g in independent]
+    cols = {ROW: raw[ROW], SOURCE_FILE: raw[SOURCE_FILE], SOURCE_ROW: raw[SOURCE_ROW]}
+    problems = _Problems(raw)
+    for group_cols, group_problems, _ in groups:
+        cols.update(group_cols)
+        problems.parts += group_problems.parts
+    _usd(raw, cols, problems, groups[-1][2])
+    return Normalised(frame=pd.DataFrame(cols).reset_index(drop=True), problems=problems.frame(),
+                      rejects=pd.DataFrame(columns=[SOURCE_FILE, SOURCE_ROW, "text", "reason"]),
+                      headers=pd.DataFrame(columns=["file", "header", "field"]), inputs=[],
+                      as_of=as_of, fx_source=fx.source(), mapping=mapping, raw=raw)
+
+
+# Each group below types some fields: columns into ``out``, unreadable values into ``problems``.
+
+def _identities(raw: pd.DataFrame, out: dict, problems: _Problems, hash_key: HashKey | None) -> None:
     for fld in ["intake_id", "order_id", "supplier_key", "claimant_key", "product_category",
                 "email", "phone", "denial_reason", "narrative"]:
         out[fld] = raw[fld].astype("str")
+    if hash_key is not None:
+        out["claimant_key"] = claimant_keys(out["email"], out["phone"], out["claimant_key"], hash_key)
 
+
+def _submitted(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping, as_of: date | None) -> date:
+    """Submission timestamps; returns the as-of date (given, or the latest submission's)."""
     submitted = parse_timestamp(raw["submitted_at"], day_first=mapping.day_first, earliest=EARLIEST_VALID_DATE)
     if as_of is None:
         latest = submitted.values.max()
@@ -179,49 +222,50 @@ def normalise(raw: pd.DataFrame, mapping: Mapping | None = None, as_of: date | N
         submitted.values[late] = pd.NaT
     out["submitted_at"] = submitted.values
     problems.add("submitted_at", submitted.problem)
+    return as_of
 
+
+def _dates(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping, as_of: date) -> None:
     for fld in ["order_date", "promised_delivery_date", "delivered_date", "claim_date"]:
         d = parse_date(raw[fld], day_first=mapping.day_first, earliest=EARLIEST_VALID_DATE, latest=as_of)
         out[fld] = d.values
         problems.add(fld, d.problem)
 
-    # Where the buyer is: country, then state (a blank country with a U.S. state is the U.S.).
+
+def _places(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping) -> None:
+    """Where the buyer is: country, then state (a blank country with a U.S. state is the U.S.)."""
     country = map_vocab(raw["claimant_country"], "country")
     state = map_vocab(raw["claimant_state"], "us_state")
     country_values = country.values.where(~(raw["claimant_country"].isna() & state.values.notna()), "US")
-    problems.add("claimant_country", pd.Series(np.where(country.unmapped, UNMAPPED, None), index=raw.index, dtype="str"))
+    problems.add_where("claimant_country", country.unmapped, UNMAPPED)
     foreign = country_values.notna() & (country_values != "US")
-    problems.add("claimant_state", pd.Series(np.where(state.unmapped & ~foreign, UNMAPPED, None), index=raw.index, dtype="str"))
+    problems.add_where("claimant_state", state.unmapped & ~foreign, UNMAPPED)
     out["claimant_state"] = state.values.astype("str")
     out["claimant_country"] = country_values.astype("str")
 
-    out["buyer_type"] = _vocab_field(raw, "buyer_type", "buyer_type", problems)
-    out["delivery_status"] = _vocab_field(raw, "delivery_status", "delivery_status", problems)
-    out["claim_outcome"] = _vocab_field(raw, "claim_outcome", "claim_outcome", problems)
+
+def _categories(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping) -> None:
+    for fld in ["buyer_type", "delivery_status", "claim_outcome"]:
+        c = map_category(raw[fld], fld)
+        out[fld] = c.values
+        problems.add_where(fld, c.unmapped, UNMAPPED)
     for fld in ["trade_assurance", "claim_filed", "evidence_kept"]:
         b = map_boolean(raw[fld])
         out[fld] = b.values
-        problems.add(fld, pd.Series(np.where(b.unmapped, UNMAPPED, None), index=raw.index, dtype="str"))
-
-    _issues(raw, out, problems)
-    _money(raw, out, problems, mapping)
-    return Normalised(frame=out.reset_index(drop=True), problems=problems.frame(),
-                      rejects=pd.DataFrame(columns=[SOURCE_FILE, SOURCE_ROW, "text", "reason"]),
-                      headers=pd.DataFrame(columns=["file", "header", "field"]), inputs=[],
-                      as_of=as_of, fx_source=fx.source(), mapping=mapping, raw=raw)
+        problems.add_where(fld, b.unmapped, UNMAPPED)
 
 
-def _issues(raw: pd.DataFrame, out: pd.DataFrame, problems: _Problems) -> None:
+def _issues(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping) -> None:
     """One cell of several issues ("Quality; Customs", "Never arrived|Late") -> one boolean each."""
-    position, uniques = pd.factorize(raw["issues"], use_na_sentinel=True)  # a few hundred distinct cells
-    flags, text, reason = _issue_cells(pd.Series(list(uniques) + [None], dtype="str"))
-    answered = position >= 0
+    position, cells = textops.distinct(raw["issues"])  # a few hundred distinct cells
+    flags, text, reason = _issue_cells(cells)
+    answered = raw["issues"].notna().to_numpy()
     for name in CATEGORIES["issue"]:
         values = pd.array(flags[name].to_numpy()[position], dtype="boolean")
         values[~answered] = pd.NA
         out[f"issue_{name}"] = values
-    out["issues"] = pd.Series(text.array.take(position), index=raw.index, dtype="str")
-    problems.add("issues", pd.Series(reason.array.take(position), index=raw.index, dtype="str"))
+    out["issues"] = textops.spread(text, position, raw.index)
+    problems.add("issues", textops.spread(reason, position, raw.index))
 
 
 def _issue_cells(cell: pd.Series) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
@@ -250,21 +294,21 @@ def _resolve_currency(amount_cur: pd.Series, column_raw: pd.Series | None, fld: 
         column = pd.Series(pd.NA, index=amount_cur.index, dtype="str")
     else:
         table = crosswalk("currency")
-        k = key(column_raw.fillna(""))
-        column = k.map(table).astype("str").where(column_raw.notna())
-        bad = column_raw.notna() & column.isna()
-        problems.add(fld, pd.Series(np.where(bad, UNMAPPED, None), index=k.index, dtype="str"))
-    conflict = amount_cur.notna() & column.notna() & (amount_cur != column)
-    reason = ("the amount says " + amount_cur.fillna("") + ", the currency column says " + column.fillna(""))
-    problems.add(fld, reason.where(conflict))
+        column = textops.per_distinct(lambda u: key(u.fillna("")).map(table).astype("str").where(u.notna()),
+                                      column_raw)
+        problems.add_where(fld, column_raw.notna() & column.isna(), UNMAPPED)
+    conflict = (amount_cur.notna() & column.notna() & (amount_cur != column)).to_numpy()
+    reason = pd.Series(pd.NA, index=amount_cur.index, dtype="str")
+    reason[conflict] = ("the amount says " + amount_cur[conflict] + ", the currency column says " + column[conflict])
+    problems.add(fld, reason)
     cur = amount_cur.fillna(column).where(~conflict)
     if default:
         cur = cur.where(cur.notna() | conflict | ~has_amount, default)
     return cur.astype("str")
 
 
-def _money(raw: pd.DataFrame, out: pd.DataFrame, problems: _Problems, mapping: Mapping) -> None:
-    """Amounts, their currencies, and their USD values at the ECB rate of the order date."""
+def _amounts(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping) -> dict[str, pd.Series]:
+    """Amounts and their currencies; returns the currency of each amount (for :func:`_usd`)."""
     order = parse_money(raw["order_amount"])
     fees = parse_money(raw["customs_fees_paid"])
     reimb = parse_money(raw["customs_fees_reimbursed"])
@@ -275,7 +319,7 @@ def _money(raw: pd.DataFrame, out: pd.DataFrame, problems: _Problems, mapping: M
     # Money paid out cannot be negative; money paid back is often exported as a negative.
     for fld, p in [("order_amount", order), ("customs_fees_paid", fees)]:
         neg = p.values < 0
-        problems.add(fld, pd.Series(np.where(neg, "negative amount", None), index=raw.index, dtype="str"))
+        problems.add_where(fld, neg, "negative amount")
         p.values[neg] = np.nan
     reimb.values[:] = reimb.values.abs()
     refund.values[:] = refund.values.abs()
@@ -294,16 +338,18 @@ def _money(raw: pd.DataFrame, out: pd.DataFrame, problems: _Problems, mapping: M
     out["customs_fees_currency"] = fees_cur
     out["customs_fees_reimbursed"] = reimb.values
     out["refund_amount"] = refund.values
+    return {"order_amount": order_cur, "refund_amount": refund_cur, "customs_fees_paid": fees_cur,
+            "customs_fees_reimbursed": reimb_cur}
 
-    # Every amount at the ECB rate of the order date; the rate and its date are kept per row.
-    on = out["order_date"]
-    for amount, currency, rate_prefix in [("order_amount", order_cur, "fx"), ("refund_amount", refund_cur, None),
-                                          ("customs_fees_paid", fees_cur, "fees_fx"),
-                                          ("customs_fees_reimbursed", reimb_cur, None)]:
-        conv = fx.to_usd(out[amount], currency, on)
+
+def _usd(raw: pd.DataFrame, out: dict, problems: _Problems, currencies: dict[str, pd.Series]) -> None:
+    """Every amount at the ECB rate of the order date; the rate and its date are kept per row."""
+    rate_columns = {"order_amount": "fx", "customs_fees_paid": "fees_fx"}
+    for amount, currency in currencies.items():
+        conv = fx.to_usd(out[amount], currency, out["order_date"])
         out[f"{amount}_usd"] = conv.usd
-        if rate_prefix:
-            out[f"{rate_prefix}_rate"] = conv.rate
-            out[f"{rate_prefix}_rate_date"] = conv.rate_date
+        if amount in rate_columns:
+            out[f"{rate_columns[amount]}_rate"] = conv.rate
+            out[f"{rate_columns[amount]}_rate_date"] = conv.rate_date
         problems.add(f"{amount}_usd", conv.problem, raw_field=amount)
-    out["fx_source"] = pd.Categorical([fx.source()] * len(out))
+    out["fx_source"] = pd.Categorical.from_codes(np.zeros(len(raw), dtype="int8"), categories=[fx.source()])

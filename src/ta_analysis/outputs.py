@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -57,15 +58,16 @@ def _csv_table(df: pd.DataFrame):
     import pyarrow.compute as pc
 
     table = pa.Table.from_pandas(df, preserve_index=False)
-    risky_start = "^[" + "".join("\\" + ch if ch in "-+" else ch for ch in FORMULA_START) + "]"
     cols = []
     for name, col in zip(table.column_names, table.columns):
         if pa.types.is_dictionary(col.type):
             col = col.cast(pa.string())
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
-            risky = pc.fill_null(pc.match_substring_regex(col, pattern=risky_start), False)
-            quote, empty = pa.scalar("'", col.type), pa.scalar("", col.type)
-            col = pc.if_else(risky, pc.binary_join_element_wise(quote, col, empty), col)
+            first = pc.utf8_slice_codeunits(col, 0, 1)
+            risky = pc.fill_null(pc.is_in(first, value_set=pa.array(FORMULA_START, col.type)), False)
+            if pc.any(risky).as_py():  # rare: rebuild the column only when it has such a cell
+                quote, empty = pa.scalar("'", col.type), pa.scalar("", col.type)
+                col = pc.if_else(risky, pc.binary_join_element_wise(quote, col, empty), col)
         cols.append(col)
     return pa.table(cols, names=table.column_names)
 
@@ -95,22 +97,28 @@ def to_json_bytes(obj: object) -> bytes:
     return (json.dumps(obj, indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
-def write_outputs(out_dir: Path, makers: dict, scan) -> dict[str, Path]:
+def write_outputs(out_dir: Path, makers: dict, scan, workers: int = 2) -> dict[str, Path]:
     """Make each output in a staging folder, scan it, and move them all into ``out_dir`` together.
 
     ``makers`` maps a file name to a function that writes that file at the path it is given; ``scan``
     takes a path and returns the kinds of identifier found. If any file holds one, nothing is
-    written and the previous outputs stay.
+    written and the previous outputs stay. Files are made and scanned ``workers`` at a time
+    (pyarrow's writers and the RE2 scan release the GIL), largest first as listed.
     """
     out_dir = Path(out_dir)
     with staging(out_dir) as tmp:
-        for name, make in makers.items():
-            make(tmp / name)
-            if not name.endswith(".parquet"):
-                found = scan(tmp / name)
-                if found:
-                    raise RuntimeError(f"refusing to write: a {found[0]} survived redaction in {name}; "
-                                       "nothing was written")
+
+        def make_and_scan(name: str) -> list[str]:
+            makers[name](tmp / name)
+            return [] if name.endswith(".parquet") else scan(tmp / name)
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            found = {name: pool.submit(make_and_scan, name) for name in makers}
+        for name, result in found.items():  # in the order given, so the message is deterministic
+            kinds = result.result()  # a writer's own error is raised here
+            if kinds:
+                raise RuntimeError(f"refusing to write: a {kinds[0]} survived redaction in {name}; "
+                                   "nothing was written")
     return {name: out_dir / name for name in makers}
 
 

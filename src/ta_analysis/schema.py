@@ -139,8 +139,11 @@ class HeaderMap:
     unmapped: list[str]
 
     def report(self) -> list[dict[str, str]]:
-        rows = [{"file": self.file, "header": h, "field": f} for f, h in self.fields.items()]
-        rows += [{"file": self.file, "header": h, "field": ""} for h in self.unmapped]
+        """Rows of header_mapping.csv; the file by name, as in the ledger (outputs do not depend on
+        the folder the export was read from)."""
+        name = Path(self.file).name
+        rows = [{"file": name, "header": h, "field": f} for f, h in self.fields.items()]
+        rows += [{"file": name, "header": h, "field": ""} for h in self.unmapped]
         return rows
 
 

@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ta_analysis import textops
 from ta_analysis.config import PACKAGE_DATA
 
 VOCABULARIES = {
@@ -53,8 +54,6 @@ def read_crosswalk(filename: str) -> pd.DataFrame:
 
 def key(series: pd.Series) -> pd.Series:
     """The matching key of a spelling: lower case, inner white space collapsed, trimmed."""
-    from ta_analysis import textops
-
     return textops.replace(series.astype("str").str.lower(), r"\s+", " ").str.strip()
 
 
@@ -92,11 +91,35 @@ class Mapped:
 
 def map_vocab(series: pd.Series, vocabulary: str) -> Mapped:
     """Map raw spellings onto a vocabulary's canonical values (once per distinct spelling)."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    keys = key(pd.Series(uniques, dtype="str")).to_numpy(dtype=object)
+    codes, canon, unmapped = _map_distinct(series, vocabulary)
+    return Mapped(textops.spread(pd.Series(canon, dtype="str"), codes, series.index),
+                  pd.Series(unmapped[codes], index=series.index))
+
+
+def map_category(series: pd.Series, vocabulary: str) -> Mapped:
+    """:func:`map_vocab` for a vocabulary in :data:`CATEGORIES`, as a categorical in that order."""
+    codes, canon, unmapped = _map_distinct(series, vocabulary)
+    position = {c: i for i, c in enumerate(CATEGORIES[vocabulary])}
+    category = np.array([position.get(c, -1) for c in canon], dtype="int8")
+    return Mapped(pd.Series(pd.Categorical.from_codes(category[codes], categories=CATEGORIES[vocabulary]),
+                            index=series.index), pd.Series(unmapped[codes], index=series.index))
+
+
+def map_boolean(series: pd.Series) -> Mapped:
+    """Yes/No/Y/N/TRUE/1/"Not sure"... -> nullable boolean."""
+    codes, canon, unmapped = _map_distinct(series, "boolean")
+    values = pd.array([{"true": True, "false": False}.get(c) for c in canon], dtype="boolean")
+    return Mapped(pd.Series(values.take(codes), index=series.index), pd.Series(unmapped[codes], index=series.index))
+
+
+def _map_distinct(series: pd.Series, vocabulary: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's position among the distinct spellings (:func:`textops.distinct`), and per
+    distinct spelling its canonical value (None if none) and whether it went unmapped."""
+    codes, spellings = textops.distinct(series)
+    keys = key(spellings.iloc[:-1]).to_numpy(dtype=object)  # the last entry stands for missing cells
     table = crosswalk(vocabulary)
     known = np.array([k in table for k in keys], dtype=bool)
-    canon = np.array([table.get(k) for k in keys] + [None], dtype=object)  # code -1 (missing) -> None
+    canon = np.array([table.get(k) for k in keys] + [None], dtype=object)
     for pattern, value in patterns(vocabulary):
         todo = np.flatnonzero(~known)
         if not len(todo):
@@ -104,17 +127,7 @@ def map_vocab(series: pd.Series, vocabulary: str) -> Mapped:
         hit = pd.Series(keys[todo], dtype="str").str.contains(pattern, case=False, regex=True).to_numpy()
         canon[todo[hit]] = value
         known[todo[hit]] = True
-    unmapped_u = np.append(~known, False)
-    values = pd.Series(canon[codes], index=series.index, dtype=object)
-    unmapped = pd.Series(unmapped_u[codes], index=series.index)
-    return Mapped(values.astype("str") if vocabulary != "boolean" else values, unmapped)
-
-
-def map_boolean(series: pd.Series) -> Mapped:
-    """Yes/No/Y/N/TRUE/1/"Not sure"... -> nullable boolean."""
-    r = map_vocab(series, "boolean")
-    values = r.values.map({"true": True, "false": False}).astype("boolean")
-    return Mapped(values, r.unmapped)
+    return codes, canon, np.append(~known, False)
 
 
 def unmapped_report(series: pd.Series, unmapped: pd.Series, field: str) -> pd.DataFrame:
