@@ -39,7 +39,8 @@ def main() -> int:
     setup = "from ta_analysis.cli import main"
     body = (f"assert main(['complaints', {str(export)!r}, '--out', {str(OUT / 'complaints')!r}, "
             f"'--company', 'alibaba|alipay|aliexpress']) == 0")
-    seconds, mib = measure(setup, body)
+    measured = measure(setup, body)
+    seconds, mib = measured["seconds"], measured["mib"]
     summary = json.loads((OUT / "complaints" / "complaints_summary.json").read_text())
     print(json.dumps({"rows": args.rows, "file_mib": round(export.stat().st_size / 2**20), "seconds": round(seconds, 1),
                       "rows_per_second": round(args.rows / seconds), "peak_mib": round(mib),
