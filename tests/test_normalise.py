@@ -154,3 +154,14 @@ def test_as_of_defaults_to_latest_submission_and_bounds_dates(tmp_path):
     assert bad[["_source_row", "raw_value", "problem"]].values.tolist() == [[3, "2023-06-02", "after the as-of date 2023-06-01"]]
     n = normalise_exports([p], as_of=date(2023, 5, 15))
     assert n.problems[n.problems["field"] == "submitted_at"]["problem"].tolist() == ["after the as-of date 2023-05-15"]
+
+
+def test_typing_does_not_depend_on_the_number_of_threads(monkeypatch):
+    """Field groups are typed in parallel; their columns and problems go back in one fixed order."""
+    results = []
+    for threads in (1, 3):
+        monkeypatch.setattr(config, "THREADS", threads)
+        results.append(normalise_exports([config.SAMPLE_EXPORT]))
+    pd.testing.assert_frame_equal(results[0].frame, results[1].frame)
+    pd.testing.assert_frame_equal(results[0].problems, results[1].problems)
+    assert list(results[0].frame.columns) == list(results[1].frame.columns)

@@ -184,16 +184,17 @@ def normalise(raw: pd.DataFrame, mapping: Mapping | None = None, as_of: date | N
     with ThreadPoolExecutor(max_workers=config.THREADS) as pool:
         submitted = pool.submit(run, _submitted, mapping, as_of)
         identities = pool.submit(run, _identities, hash_key)
-        independent = [pool.submit(run, fn, mapping) for fn in (_places, _categories, _issues, _amounts)]
+        independent = [pool.submit(run, fn, mapping) for fn in (_places, _categories, _issues)]
+        amounts = pool.submit(run, _amounts, mapping)
         as_of = submitted.result()[2]
         dates = pool.submit(run, _dates, mapping, as_of)
-        groups = [identities.result(), submitted.result(), dates.result()] + [g.result() for g in independent]
+        groups = [g.result() for g in [identities, submitted, dates, *independent, amounts]]
     cols = {ROW: raw[ROW], SOURCE_FILE: raw[SOURCE_FILE], SOURCE_ROW: raw[SOURCE_ROW]}
     problems = _Problems(raw)
     for group_cols, group_problems, _ in groups:
         cols.update(group_cols)
         problems.parts += group_problems.parts
-    _usd(raw, cols, problems, groups[-1][2])
+    _usd(raw, cols, problems, currencies=amounts.result()[2])
     return Normalised(frame=pd.DataFrame(cols).reset_index(drop=True), problems=problems.frame(),
                       rejects=pd.DataFrame(columns=[SOURCE_FILE, SOURCE_ROW, "text", "reason"]),
                       headers=pd.DataFrame(columns=["file", "header", "field"]), inputs=[],

@@ -24,7 +24,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from ta_analysis.config import PROJECT_ROOT
+from ta_analysis.config import PROJECT_ROOT, THREADS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -97,7 +97,7 @@ def to_json_bytes(obj: object) -> bytes:
     return (json.dumps(obj, indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
-def write_outputs(out_dir: Path, makers: dict, scan, workers: int = 2) -> dict[str, Path]:
+def write_outputs(out_dir: Path, makers: dict, scan, workers: int = THREADS) -> dict[str, Path]:
     """Make each output in a staging folder, scan it, and move them all into ``out_dir`` together.
 
     ``makers`` maps a file name to a function that writes that file at the path it is given; ``scan``

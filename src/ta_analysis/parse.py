@@ -119,11 +119,8 @@ def _split_parse(s: pd.Series, fast: np.ndarray, fast_parser, general_parser):
     position = np.empty(len(s), dtype=np.intp)
     position[fast] = np.arange(n_fast)
     position[~fast] = n_fast + np.arange(len(s) - n_fast)
-    merged = {}
-    for f in dataclasses.fields(a):
-        both = pd.concat([getattr(a, f.name), getattr(b, f.name)], ignore_index=True)
-        merged[f.name] = pd.Series(both.array.take(position), index=s.index, dtype=both.dtype)
-    return type(a)(**merged)
+    return type(a)(**{f.name: textops.spread(pd.concat([getattr(a, f.name), getattr(b, f.name)], ignore_index=True),
+                                             position, s.index) for f in dataclasses.fields(a)})
 
 
 @on_uniques
