@@ -43,3 +43,13 @@ def test_unmapped_report_counts_each_spelling():
     r = map_vocab(s, "delivery_status")
     rep = unmapped_report(s, r.unmapped, "delivery_status")
     assert rep.values.tolist() == [["delivery_status", "??", 2], ["delivery_status", "ask supplier", 1]]
+
+
+def test_map_category_keeps_the_vocabulary_order_and_flags_unmapped():
+    from ta_analysis.vocab import map_category
+
+    r = map_category(pd.Series(["Denied", None, "no idea at all", "Full refund"], dtype="str"), "claim_outcome")
+    assert list(r.values.cat.categories) == CATEGORIES["claim_outcome"]
+    assert r.values.tolist()[0] == "denied" and r.values.tolist()[3] == "full_refund"
+    assert r.values.isna().tolist() == [False, True, True, False]
+    assert r.unmapped.tolist() == [False, False, True, False]
