@@ -127,35 +127,54 @@ def redact_identifiers(s: pd.Series) -> pd.Series:
     return _apply(s.astype("str"), EVERYWHERE)
 
 
-def redact_frame(df: pd.DataFrame, free_text: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Every text column redacted (free-text columns with the fuller rules); a new frame."""
+def redact_frame(df: pd.DataFrame, free_text: tuple[str, ...] = (), generated: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every text column redacted (free-text columns with the fuller rules); a new frame.
+
+    Columns named in ``generated`` hold only values the code writes from its own vocabularies
+    (rule names, ISO codes, field names) and are left as they are; the scan of every output file
+    (:func:`scan_buffer`) still covers them. Columns are redacted on :data:`config.THREADS` threads
+    (RE2 releases the GIL).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ta_analysis.config import THREADS
+
     out = df.copy(deep=False)  # copy-on-write: replacing a column here leaves df as it was
-    for c in out.columns:
-        if out[c].dtype == "str" or out[c].dtype == object:
-            s = out[c].astype("str")
-            out[c] = redact_text(s) if c in free_text else redact_identifiers(s)
+    todo = [c for c in out.columns if c not in generated and (out[c].dtype == "str" or out[c].dtype == object)]
+
+    def redact(c: str) -> pd.Series:
+        s = out[c].astype("str")
+        return redact_text(s) if c in free_text else redact_identifiers(s)
+
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        for c, redacted in zip(todo, list(pool.map(redact, todo))):
+            out[c] = redacted
     return out
 
 
 def scan_file(path) -> list[str]:
-    """Kinds of direct identifier in a file's bytes (memory-mapped, scanned by RE2 in one pass each)."""
+    """Kinds of direct identifier in a file's bytes (memory-mapped; see :func:`scan_buffer`)."""
+    import pyarrow as pa
+
+    with pa.memory_map(str(path)) as mm:
+        return scan_buffer(mm.read_buffer())
+
+
+def scan_buffer(data) -> list[str]:
+    """Kinds of direct identifier in a buffer of bytes (anything with the buffer protocol), scanned
+    by RE2 in one pass; each kind is named only when that pass finds something."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    with pa.memory_map(str(path)) as mm:
-        data = mm.read_buffer()
-        offsets = pa.py_buffer(pa.array([0, data.size], pa.int64()).buffers()[1])
-        whole = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, data])
-        anything = "|".join(f"(?:{pattern})" for _, pattern in SCAN)  # one pass; name the kind only on a hit
-        if not pc.match_substring_regex(whole, pattern=anything)[0].as_py():
-            return []
-        return [name for name, pattern in SCAN if pc.match_substring_regex(whole, pattern=pattern)[0].as_py()]
+    data = pa.py_buffer(data)
+    offsets = pa.py_buffer(pa.array([0, data.size], pa.int64()).buffers()[1])
+    whole = pa.LargeBinaryArray.from_buffers(pa.large_binary(), 1, [None, offsets, data])
+    anything = "|".join(f"(?:{pattern})" for _, pattern in SCAN)
+    if not pc.match_substring_regex(whole, pattern=anything)[0].as_py():
+        return []
+    return [name for name, pattern in SCAN if pc.match_substring_regex(whole, pattern=pattern)[0].as_py()]
 
 
 def scan_text(text: str) -> list[str]:
-    """Kinds of direct identifier found in ``text`` (empty when clean), by RE2 in one pass each."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    whole = pa.array([text], type=pa.large_string())
-    return [name for name, pattern in SCAN if pc.match_substring_regex(whole, pattern=pattern)[0].as_py()]
+    """Kinds of direct identifier found in ``text`` (empty when clean)."""
+    return scan_buffer(text.encode("utf-8"))

@@ -64,6 +64,10 @@ LATE_QUALITY_CLAIM_DAYS = 30
 LEDGER_COLUMNS = [SOURCE_FILE.lstrip("_"), SOURCE_ROW.lstrip("_"), "intake_id", "fate", "reason", "rule",
                   "field", "raw_value", "duplicate_of_file", "duplicate_of_row"]
 FREE_TEXT = ("narrative", "denial_reason")
+# Intake columns whose values all come from the code's vocabularies, never from input text as
+# typed: not redacted (nothing to find), though the scan of the written files covers them too.
+GENERATED_TEXT = ("class_rules_failed", "claimant_state", "claimant_country", "issues", "order_currency",
+                  "customs_fees_currency", "problem_fields")
 
 
 @dataclass(frozen=True)
@@ -364,7 +368,7 @@ def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
         ledger = ledger.sort_values(["source_file", "source_row"], key=lambda s: s.map(order) if s.name == "source_file" else s,
                                     kind="stable").reset_index(drop=True)
     ledger["source_row"] = ledger["source_row"].astype("Int64")
-    return anonymise.redact_frame(ledger, free_text=("raw_value",))
+    return anonymise.redact_frame(ledger, free_text=("raw_value",), generated=("fate", "rule", "field"))
 
 
 def _intake_table(classified: pd.DataFrame, n: Normalised) -> pd.DataFrame:
@@ -376,7 +380,7 @@ def _intake_table(classified: pd.DataFrame, n: Normalised) -> pd.DataFrame:
     front = ["source_file", "source_row", "intake_id", "claimant_key", "in_class", "class_rules_failed",
              "subclass_refund_denial", "subclass_customs_fee", "subclass_non_delivery"]
     out = out[front + [c for c in out.columns if c not in front]].reset_index(drop=True)
-    out = anonymise.redact_frame(out, free_text=FREE_TEXT)
+    out = anonymise.redact_frame(out, free_text=FREE_TEXT, generated=GENERATED_TEXT)
     # The complaint coder applied to intake narratives too (after redaction: phrases kept are safe).
     codes = coder.code_narratives(out["narrative"]).add_prefix("narrative_")
     return pd.concat([out, codes.rename(columns={"narrative_codebook_version": "codebook_version"})], axis=1)
@@ -442,13 +446,16 @@ def write(result: CleanResult, out_dir: str | Path) -> dict[str, Path]:
     only when all have passed do they replace the previous outputs. (The parquet file holds exactly
     the cells of intake.csv, which is scanned.)
     """
+    def csv(df: pd.DataFrame):
+        return lambda p: write_csv(df, p, scan=anonymise.scan_buffer)
+
     return write_outputs(Path(out_dir), {
-        "intake.csv": lambda p: write_csv(result.intake, p),
+        "intake.csv": csv(result.intake),
         "intake.parquet": lambda p: result.intake.to_parquet(p, index=False, engine="pyarrow"),
-        "audit.csv": lambda p: write_csv(result.ledger, p),
-        "problems.csv": lambda p: write_csv(result.problems, p),
-        "unmapped_spellings.csv": lambda p: write_csv(result.unmapped, p),
-        "header_mapping.csv": lambda p: write_csv(result.headers, p),
+        "audit.csv": csv(result.ledger),
+        "problems.csv": csv(result.problems),
+        "unmapped_spellings.csv": csv(result.unmapped),
+        "header_mapping.csv": csv(result.headers),
         "cleaning_summary.json": lambda p: p.write_bytes(to_json_bytes(result.summary)),
     }, anonymise.scan_file)
 

@@ -12,7 +12,9 @@ Examples:
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import contextlib
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -177,28 +179,64 @@ def normalise(raw: pd.DataFrame, mapping: Mapping | None = None, as_of: date | N
     mapping = mapping or Mapping()
 
     def run(fn, *args):
-        cols, problems = {}, _Problems(raw)
-        extra = fn(raw, cols, problems, *args)
-        return cols, problems, extra
+        return _run_group(fn, raw, *args)
 
-    with ThreadPoolExecutor(max_workers=config.THREADS) as pool:
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=config.THREADS))
+        child = stack.enter_context(_forked(raw)) if _use_fork(raw) else None
+        # The three longest groups first, so that no thread is left idle at the end; the amounts
+        # hold the GIL longest, so they go to a forked child process when there is one.
+        amounts = child.submit(_run_in_child, "_amounts", mapping) if child else pool.submit(run, _amounts, mapping)
         submitted = pool.submit(run, _submitted, mapping, as_of)
         identities = pool.submit(run, _identities, hash_key)
         independent = [pool.submit(run, fn, mapping) for fn in (_places, _categories, _issues)]
-        amounts = pool.submit(run, _amounts, mapping)
         as_of = submitted.result()[2]
         dates = pool.submit(run, _dates, mapping, as_of)
         groups = [g.result() for g in [identities, submitted, dates, *independent, amounts]]
-    cols = {ROW: raw[ROW], SOURCE_FILE: raw[SOURCE_FILE], SOURCE_ROW: raw[SOURCE_ROW]}
-    problems = _Problems(raw)
-    for group_cols, group_problems, _ in groups:
-        cols.update(group_cols)
-        problems.parts += group_problems.parts
-    _usd(raw, cols, problems, currencies=amounts.result()[2])
+        cols = {ROW: raw[ROW], SOURCE_FILE: raw[SOURCE_FILE], SOURCE_ROW: raw[SOURCE_ROW]}
+        problems = _Problems(raw)
+        for group_cols, group_problems, _ in groups:
+            cols.update(group_cols)
+            problems.parts += group_problems
+        # Each amount in USD, at the rate of the order date; the four conversions at once.
+        converted = {amount: pool.submit(fx.to_usd, cols[amount], currency, cols["order_date"])
+                     for amount, currency in amounts.result()[2].items()}
+        _usd(raw, cols, problems, {amount: c.result() for amount, c in converted.items()})
     return Normalised(frame=pd.DataFrame(cols).reset_index(drop=True), problems=problems.frame(),
                       rejects=pd.DataFrame(columns=[SOURCE_FILE, SOURCE_ROW, "text", "reason"]),
                       headers=pd.DataFrame(columns=["file", "header", "field"]), inputs=[],
                       as_of=as_of, fx_source=fx.source(), mapping=mapping, raw=raw)
+
+
+def _run_group(fn, raw: pd.DataFrame, *args):
+    """Run one group of fields: its columns, its problems (as frames), and whatever it returns."""
+    cols, problems = {}, _Problems(raw)
+    extra = fn(raw, cols, problems, *args)
+    return cols, problems.parts, extra
+
+
+FORK_MIN_ROWS = 200_000  # below this, starting a process costs more than it saves
+_FORK_INPUT: dict[str, pd.DataFrame] = {}  # what a forked child reads (inherited, never pickled)
+
+
+def _use_fork(raw: pd.DataFrame) -> bool:
+    return config.FORK and len(raw) >= FORK_MIN_ROWS and "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextlib.contextmanager
+def _forked(raw: pd.DataFrame):
+    """One child process, forked now, that sees ``raw`` without copying it."""
+    _FORK_INPUT["raw"] = raw
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as child:
+            yield child
+    finally:
+        _FORK_INPUT.clear()
+
+
+def _run_in_child(name: str, *args):
+    """:func:`_run_group` in the forked child (the result is pickled back; the raw cells are not)."""
+    return _run_group(globals()[name], _FORK_INPUT["raw"], *args)
 
 
 # Each group below types some fields: columns into ``out``, unreadable values into ``problems``.
@@ -343,11 +381,10 @@ def _amounts(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping
             "customs_fees_reimbursed": reimb_cur}
 
 
-def _usd(raw: pd.DataFrame, out: dict, problems: _Problems, currencies: dict[str, pd.Series]) -> None:
-    """Every amount at the ECB rate of the order date; the rate and its date are kept per row."""
+def _usd(raw: pd.DataFrame, out: dict, problems: _Problems, converted: dict[str, fx.Converted]) -> None:
+    """Every amount in USD (``converted`` by :func:`fx.to_usd`); the rate and its date are kept per row."""
     rate_columns = {"order_amount": "fx", "customs_fees_paid": "fees_fx"}
-    for amount, currency in currencies.items():
-        conv = fx.to_usd(out[amount], currency, out["order_date"])
+    for amount, conv in converted.items():
         out[f"{amount}_usd"] = conv.usd
         if amount in rate_columns:
             out[f"{rate_columns[amount]}_rate"] = conv.rate

@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -72,15 +73,53 @@ def _csv_table(df: pd.DataFrame):
     return pa.table(cols, names=table.column_names)
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
+CSV_CHUNK_ROWS = 50_000  # rows rendered per task when a large CSV is written on several threads
+_SEAM = 64  # bytes either side of a seam between chunks scanned again (longer than any phone number)
+
+
+def write_csv(df: pd.DataFrame, path: Path, *, scan=None, workers: int = THREADS) -> list[str] | None:
     """CSV for people, straight to a file: UTF-8, \\n line ends, ISO dates, true/false, formulas neutralised.
 
     Written by pyarrow's CSV writer (RFC 4180 quoting where needed): deterministic, and an order of
-    magnitude faster and leaner than ``DataFrame.to_csv`` on a million rows.
+    magnitude faster and leaner than ``DataFrame.to_csv`` on a million rows. Blocks of
+    :data:`CSV_CHUNK_ROWS` rows are rendered ``workers`` at a time and written in order, so the
+    bytes are those of one single write. With ``scan`` (a function from bytes to the kinds of
+    identifier found, :func:`ta_analysis.anonymise.scan_buffer`), every block is scanned as it is
+    rendered, and so is each seam between blocks; the kinds found are returned (None without ``scan``).
     """
+    import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    pacsv.write_csv(_csv_table(df), str(path), write_options=pacsv.WriteOptions(quoting_style="needed"))
+    table = _csv_table(df)
+
+    def render(start: int):
+        out = pa.BufferOutputStream()
+        pacsv.write_csv(table.slice(start, CSV_CHUNK_ROWS), out, write_options=pacsv.WriteOptions(
+            include_header=start == 0, quoting_style="needed"))
+        block = out.getvalue()
+        return block, (scan(block) if scan else [])
+
+    found: list[str] = []
+    tail = b""
+    with ThreadPoolExecutor(max_workers=workers) as pool, open(path, "wb") as fh:
+        pending: deque = deque()
+
+        def put(block, kinds) -> None:
+            nonlocal tail
+            found.extend(kinds)
+            if scan and tail:
+                found.extend(scan(tail + block.slice(0, min(_SEAM, block.size)).to_pybytes()))
+            fh.write(block)
+            if block.size:
+                tail = block.slice(max(0, block.size - _SEAM)).to_pybytes()
+
+        for start in range(0, max(table.num_rows, 1), CSV_CHUNK_ROWS):
+            pending.append(pool.submit(render, start))
+            if len(pending) > workers:  # at most workers + 1 blocks in memory
+                put(*pending.popleft().result())
+        while pending:
+            put(*pending.popleft().result())
+    return list(dict.fromkeys(found)) if scan else None
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:
@@ -100,16 +139,20 @@ def to_json_bytes(obj: object) -> bytes:
 def write_outputs(out_dir: Path, makers: dict, scan, workers: int = THREADS) -> dict[str, Path]:
     """Make each output in a staging folder, scan it, and move them all into ``out_dir`` together.
 
-    ``makers`` maps a file name to a function that writes that file at the path it is given; ``scan``
-    takes a path and returns the kinds of identifier found. If any file holds one, nothing is
-    written and the previous outputs stay. Files are made and scanned ``workers`` at a time
-    (pyarrow's writers and the RE2 scan release the GIL), largest first as listed.
+    ``makers`` maps a file name to a function that writes that file at the path it is given and
+    returns either the list of kinds of identifier it found while writing (:func:`write_csv` with
+    ``scan``) or anything else; ``scan`` takes a path and returns the kinds found in the file, for
+    the files of the second sort. If any file holds an identifier, nothing is written and the previous outputs stay.
+    Files are made ``workers`` at a time (pyarrow's writers and the RE2 scan release the GIL),
+    largest first as listed.
     """
     out_dir = Path(out_dir)
     with staging(out_dir) as tmp:
 
         def make_and_scan(name: str) -> list[str]:
-            makers[name](tmp / name)
+            kinds = makers[name](tmp / name)
+            if isinstance(kinds, list):  # scanned as it was written
+                return kinds
             return [] if name.endswith(".parquet") else scan(tmp / name)
 
         with ThreadPoolExecutor(max_workers=workers) as pool:

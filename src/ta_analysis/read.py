@@ -17,10 +17,10 @@ Examples:
 from __future__ import annotations
 
 import codecs
-from concurrent.futures import ThreadPoolExecutor
 import csv
 import hashlib
 import io
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ta_analysis import config
 from ta_analysis.errors import InputError
 
 DELIMITERS = [",", ";", "\t", "|"]
@@ -261,12 +262,19 @@ def _read_text_exact(text: str, delimiter: str, h: int, headers: list[str]) -> t
     return frame, rejects
 
 
+def _trim_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    t = pc.utf8_trim_whitespace(col)
+    blank = pc.equal(t, "")
+    return pc.if_else(blank, pa.scalar(None, t.type), t) if pc.any(blank).as_py() else t
+
+
 def _trimmed(table: pa.Table) -> pa.Table:
-    """Trim surrounding white space in every cell; a cell of only white space is missing."""
-    cols = []
-    for col in table.columns:
-        t = pc.utf8_trim_whitespace(col)
-        cols.append(pc.if_else(pc.equal(t, ""), pa.scalar(None, t.type), t))
+    """Trim surrounding white space in every cell; a cell of only white space is missing.
+
+    Columns are trimmed on :data:`config.THREADS` threads (pyarrow releases the GIL).
+    """
+    with ThreadPoolExecutor(max_workers=config.THREADS) as pool:
+        cols = list(pool.map(_trim_column, table.columns))
     return pa.table(cols, names=table.column_names)
 
 
