@@ -1,0 +1,72 @@
+"""Writing outputs: block-by-block CSV writing gives the bytes of one write, and its scan misses nothing."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from ta_analysis import anonymise, outputs
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "text": pd.Series(["plain", None, "=SUM(A1)", 'say "hi", then go', "line\nbreak", "@x", "ünï", "-3"], dtype="str"),
+        "n": pd.array([1, None, 3, 4, 5, 6, 7, 8], dtype="Int64"),
+        "x": [1.5, float("nan"), 0.1, 2.0, 1e-7, 3.25, 100.0, -1.0],
+        "flag": pd.array([True, False, None, True, False, True, True, False], dtype="boolean"),
+        "when": pd.to_datetime(format="ISO8601", arg=["2024-01-02", None, "2024-03-04 05:06:07", "2020-01-01", "2021-12-31",
+                                "2022-06-30", "2023-01-01", "2024-02-29"]).astype("datetime64[s]"),
+        "cat": pd.Categorical(["a", "b", None, "a", "b", "a", "a", "b"]),
+    })
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 3, 8, 100])
+@pytest.mark.parametrize("workers", [1, 3])
+def test_blocks_give_the_bytes_of_one_write(tmp_path, monkeypatch, chunk_rows, workers):
+    df = _frame()
+    monkeypatch.setattr(outputs, "CSV_CHUNK_ROWS", chunk_rows)
+    found = outputs.write_csv(df, tmp_path / "a.csv", scan=anonymise.scan_buffer, workers=workers)
+    assert found == []
+    assert outputs.write_csv(df, tmp_path / "b.csv", workers=workers) is None  # no scan asked for
+    whole = outputs.to_csv_bytes(df)
+    assert (tmp_path / "a.csv").read_bytes() == whole == (tmp_path / "b.csv").read_bytes()
+    assert whole.startswith(b'"text","n","x","flag","when","cat"\n"plain",1,1.5,true,2024-01-02 00:00:00,"a"\n')
+    assert b"\"'=SUM(A1)\"" in whole and b"\"'@x\"" in whole and b"\"'-3\"" in whole  # formulas neutralised
+
+
+def test_an_empty_frame_writes_its_header(tmp_path):
+    outputs.write_csv(_frame().iloc[:0], tmp_path / "e.csv", scan=anonymise.scan_buffer)
+    assert (tmp_path / "e.csv").read_bytes() == b'"text","n","x","flag","when","cat"\n'
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 2, 5])
+def test_the_scan_finds_identifiers_inside_blocks_and_across_their_seams(tmp_path, monkeypatch, chunk_rows):
+    monkeypatch.setattr(outputs, "CSV_CHUNK_ROWS", chunk_rows)
+    # Inside one cell.
+    df = pd.DataFrame({"t": pd.Series(["ok", "ok", "mail jo@example.com", "ok"], dtype="str")})
+    assert outputs.write_csv(df, tmp_path / "a.csv", scan=anonymise.scan_buffer) == ["e-mail address"]
+    # Across a line end: "415" ends one record and "555.0182" starts the next, which the bytes of
+    # the file read as the phone number 415 555.0182, whichever block each record is written in.
+    df = pd.DataFrame({"v": [1.0, 415.0, 555.0182, 2.0]})
+    assert b"415\n555.0182" in outputs.to_csv_bytes(df)
+    assert outputs.write_csv(df, tmp_path / "b.csv", scan=anonymise.scan_buffer) == ["phone number"]
+    assert anonymise.scan_file(tmp_path / "b.csv") == ["phone number"]
+
+
+def test_generated_columns_are_left_as_they_are_and_the_rest_redacted():
+    df = pd.DataFrame({"rule": pd.Series(["a@b.com"], dtype="str"), "other": pd.Series(["a@b.com"], dtype="str"),
+                       "story": pd.Series(["call 2125550111"], dtype="str")})
+    out = anonymise.redact_frame(df, free_text=("story",), generated=("rule",))
+    assert out.iloc[0].tolist() == ["a@b.com", "[EMAIL]", "call [PHONE]"]
+    assert df.iloc[0].tolist() == ["a@b.com", "a@b.com", "call 2125550111"]  # the input is untouched
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="glibc and prctl are Linux's")
+def test_allocator_settings_apply_to_the_process():
+    import subprocess
+    import sys
+
+    code = ("import ctypes; from ta_analysis.allocator import tune_for_large_frames as t; ok = t(); "
+            "print(ok, ctypes.CDLL(None).prctl(42, 0, 0, 0, 0))")  # 42: PR_GET_THP_DISABLE
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.split() == ["True", "1"]
