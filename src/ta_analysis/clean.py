@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ta_analysis import anonymise, coder, config
+from ta_analysis import anonymise, coder, config, textops
 from ta_analysis.errors import InputError
 from ta_analysis.normalise import ROW, Normalised, normalise_exports
 from ta_analysis.outputs import git_commit, package_version, to_json_bytes, write_csv, write_outputs
@@ -349,7 +349,7 @@ def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
     ex_idx = failed.index[failed.ne("").to_numpy()]
     fate[ex_idx] = "excluded"
     reason[ex_idx] = failed[ex_idx]
-    rule[ex_idx] = failed[ex_idx].str.split(";").str[0]
+    rule[ex_idx] = textops.replace(failed[ex_idx], ";.*", "")  # the first rule failed
     ledger = pd.DataFrame({
         "source_file": rows[SOURCE_FILE], "source_row": rows[SOURCE_ROW], "intake_id": rows["intake_id"],
         "fate": fate, "reason": reason, "rule": rule, "field": fld, "raw_value": raw_value,
@@ -373,7 +373,10 @@ def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
 
 def _intake_table(classified: pd.DataFrame, n: Normalised) -> pd.DataFrame:
     """The analysed rows (kept + excluded): no raw identifiers, free text redacted."""
-    problem_fields = n.problems.groupby(ROW)["field"].agg(lambda s: ";".join(dict.fromkeys(s)))
+    fields: dict[int, dict[str, None]] = {}  # per row, the fields with a problem, in order, each once
+    for row, fld in zip(n.problems[ROW].tolist(), n.problems["field"].tolist()):
+        fields.setdefault(row, {})[fld] = None
+    problem_fields = pd.Series({row: ";".join(names) for row, names in fields.items()}, dtype="str")
     out = classified.drop(columns=["email", "phone"])
     out["problem_fields"] = out[ROW].map(problem_fields).astype("str").fillna("")
     out = out.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW])
@@ -395,10 +398,12 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
     excluded_any = {r: int(rules_failed[[r in combo.split(";") for combo in rules_failed.index]].sum())
                     for r in CLASS_RULES}
     in_class = intake["in_class"].to_numpy()
-    claimant = pd.factorize(intake["claimant_key"], use_na_sentinel=True)[0]  # -1: no key
+    claimant, keys = pd.factorize(intake["claimant_key"], use_na_sentinel=True)  # -1: no key
 
     def claimants(mask: np.ndarray) -> int:
-        return int(len(np.unique(claimant[in_class & mask & (claimant >= 0)])))
+        seen = np.zeros(len(keys), dtype=bool)
+        seen[claimant[in_class & mask & (claimant >= 0)]] = True
+        return int(seen.sum())
 
     input_records = int(sum(i["rows"] + i["rejected_records"] for i in n.inputs))
     summary = {

@@ -95,10 +95,14 @@ def _code_distinct(text: pd.Series) -> pd.DataFrame:
         rows = pd.Series(hit, index=owner).groupby(level=0).any().reindex(text.index, fill_value=False)
         out[f"code_{c.code}"] = rows.to_numpy(dtype=bool)
         if hit.any():
+            # The phrases matched in each narrative's hit sentences, in order, each once.
             compiled = re.compile(c.pattern)
-            found = candidate[hit].map(lambda s, rx=compiled: "; ".join(dict.fromkeys(m.group(0) for m in rx.finditer(s))))
-            per_row = found.groupby(level=0).agg(lambda s: "; ".join(dict.fromkeys("; ".join(s).split("; "))))
-            add = (c.code + ": " + per_row).reindex(text.index)
+            found: dict = {}
+            for row, sentence in zip(owner[hit].tolist(), candidate[hit].tolist()):
+                found.setdefault(row, []).append("; ".join(dict.fromkeys(m.group(0) for m in compiled.finditer(sentence))))
+            per_row = {row: c.code + ": " + "; ".join(dict.fromkeys("; ".join(parts).split("; ")))
+                       for row, parts in found.items()}
+            add = pd.Series(per_row, dtype="str").reindex(text.index)
             phrases = phrases.where(add.isna(), phrases.where(phrases == "", phrases + " | ").fillna("") + add)
     codes = pd.Series("", index=text.index, dtype="str")
     for code in CODES:
