@@ -87,6 +87,14 @@ def test_outputs_are_byte_identical_on_rerun(tmp_path):
     for name in OUTPUTS:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert "reconciles  yes" in r.stdout and "kept" in r.stdout
+    # intake.csv holds the parquet file's values; fields that are days are written as days.
+    text = pd.read_csv(a / "intake.csv", dtype="str", keep_default_na=False)
+    typed = pd.read_parquet(a / "intake.parquet")
+    for col in ["order_date", "promised_delivery_date", "delivered_date", "claim_date", "fx_rate_date",
+                "fees_fx_rate_date", "submitted_at"]:
+        days = col != "submitted_at"
+        expected = typed[col].dt.strftime("%Y-%m-%d" if days else "%Y-%m-%d %H:%M:%S").fillna("")
+        assert text[col].tolist() == expected.tolist(), col
 
 
 # --- identifiers planted everywhere never reach an output ---------------------------------------

@@ -70,3 +70,12 @@ def test_allocator_settings_apply_to_the_process():
             "print(ok, ctypes.CDLL(None).prctl(42, 0, 0, 0, 0))")  # 42: PR_GET_THP_DISABLE
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.split() == ["True", "1"]
+
+
+def test_date_columns_are_written_as_days_and_a_time_of_day_there_is_an_error(tmp_path):
+    df = pd.DataFrame({"day": pd.to_datetime(["2024-01-02", None]).astype("datetime64[s]"),
+                       "at": pd.to_datetime(["2024-01-02 00:00:00", "2024-01-03 04:05:06"]).astype("datetime64[s]")})
+    outputs.write_csv(df, tmp_path / "d.csv", dates=("day",))
+    assert (tmp_path / "d.csv").read_text() == '"day","at"\n2024-01-02,2024-01-02 00:00:00\n,2024-01-03 04:05:06\n'
+    with pytest.raises(ValueError, match="'at' is written as dates but holds a time of day"):
+        outputs.to_csv_bytes(df, dates=("at",))

@@ -36,7 +36,7 @@ import pandas as pd
 
 from ta_analysis import anonymise, coder, config, textops
 from ta_analysis.errors import InputError
-from ta_analysis.normalise import ROW, Normalised, normalise_exports
+from ta_analysis.normalise import DATE_FIELDS, RATE_DATE_FIELDS, ROW, Normalised, normalise_exports
 from ta_analysis.outputs import git_commit, package_version, to_json_bytes, write_csv, write_outputs
 from ta_analysis.read import SOURCE_FILE, SOURCE_ROW
 from ta_analysis.schema import FIELDS, load_mapping
@@ -451,11 +451,11 @@ def write(result: CleanResult, out_dir: str | Path) -> dict[str, Path]:
     only when all have passed do they replace the previous outputs. (The parquet file holds exactly
     the cells of intake.csv, which is scanned.)
     """
-    def csv(df: pd.DataFrame):
-        return lambda p: write_csv(df, p, scan=anonymise.scan_buffer)
+    def csv(df: pd.DataFrame, dates: tuple[str, ...] = ()):
+        return lambda p: write_csv(df, p, scan=anonymise.scan_buffer, dates=dates)
 
     return write_outputs(Path(out_dir), {
-        "intake.csv": csv(result.intake),
+        "intake.csv": csv(result.intake, dates=DATE_FIELDS + RATE_DATE_FIELDS),
         "intake.parquet": lambda p: result.intake.to_parquet(p, index=False, engine="pyarrow"),
         "audit.csv": csv(result.ledger),
         "problems.csv": csv(result.problems),

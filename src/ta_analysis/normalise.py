@@ -239,6 +239,11 @@ def _run_in_child(name: str, *args):
     return _run_group(globals()[name], _FORK_INPUT["raw"], *args)
 
 
+DATE_FIELDS = ("order_date", "promised_delivery_date", "delivered_date", "claim_date")  # days, no time
+# The days the exchange rates are of (:func:`_usd`).
+RATE_DATE_FIELDS = ("fx_rate_date", "fees_fx_rate_date")
+
+
 # Each group below types some fields: columns into ``out``, unreadable values into ``problems``.
 
 def _identities(raw: pd.DataFrame, out: dict, problems: _Problems, hash_key: HashKey | None) -> None:
@@ -265,7 +270,7 @@ def _submitted(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mappi
 
 
 def _dates(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping, as_of: date) -> None:
-    for fld in ["order_date", "promised_delivery_date", "delivered_date", "claim_date"]:
+    for fld in DATE_FIELDS:
         d = parse_date(raw[fld], day_first=mapping.day_first, earliest=EARLIEST_VALID_DATE, latest=as_of)
         out[fld] = d.values
         problems.add(fld, d.problem)
