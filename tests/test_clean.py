@@ -12,6 +12,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ta_analysis import anonymise, config
 from ta_analysis.clean import ClassDefinition, class_rules, clean, never_delivered, write
@@ -176,6 +178,20 @@ def test_keyed_hash_depends_on_the_secret_and_normalises_identifiers():
     import hmac
     assert k1[0] == "C" + hmac.new(b"k" * 32, b"email:jo@example.com", "sha256").hexdigest()[:24]
     assert k1[2] == "C" + hmac.new(b"k" * 32, b"phone:4155550182", "sha256").hexdigest()[:24]
+
+
+@settings(max_examples=200, deadline=None)
+@given(secret=st.binary(min_size=1, max_size=150),
+       local=st.text(alphabet="abcXYZ019._%+-", min_size=1, max_size=40))
+def test_keyed_hash_is_hmac_sha256_for_any_key_length(secret, local):
+    """Keys shorter than, as long as and longer than SHA-256's 64-byte block (hashed first)."""
+    import hmac
+
+    email = pd.Series([f"{local}@example.com"], dtype="str")
+    got = anonymise.claimant_keys(email, pd.Series([None], dtype="str"), pd.Series([None], dtype="str"),
+                                  anonymise.HashKey(secret, "test"))
+    identifier = f"email:{local.lower()}@example.com"
+    assert got[0] == "C" + hmac.new(secret, identifier.encode("utf-8"), "sha256").hexdigest()[:24]
 
 
 def test_no_identifier_gives_no_key_and_a_given_key_is_kept():
