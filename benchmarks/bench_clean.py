@@ -4,7 +4,8 @@ Run with `make bench` (never part of `make test`: these machines are shared and 
 Prints, per run, the time and peak memory of the whole clean (what ``ta-analysis clean`` does:
 clean, then write and scan the outputs) with the seconds of each stage, and the time of a bare
 ``pyarrow.csv.read_csv`` of the same file measured in the same run; then the ratio of the fastest
-clean to the fastest bare read. Targets (issue 4): the clean within 10x the bare read, peak memory
+clean to the fastest bare read. A last, untimed clean measures peak memory with the forked child
+process's (see :func:`measure`). Targets (issue 4): the clean within 10x the bare read, peak memory
 within 3 GiB.
 
     python benchmarks/bench_clean.py [--rows 1000000] [--seed 7] [--repeat 3]
@@ -37,30 +38,33 @@ print(json.dumps({{"seconds": seconds, "mib": resource.getrusage(resource.RUSAGE
 """
 
 
-def measure(setup: str, body: str) -> dict:
-    """Run ``body`` in a fresh interpreter; return its seconds, its own peak RSS in MiB, the peak
-    memory of it and its child processes together (``tree_mib``), and the seconds per stage it put
-    in ``stages``.
+def measure(setup: str, body: str, *, sample_memory: bool = False) -> dict:
+    """Run ``body`` in a fresh interpreter; return its seconds, its own peak RSS in MiB, and the
+    seconds per stage it put in ``stages``.
 
-    Interpreter start-up and imports happen before the clock starts in both measurements. A forked
-    child shares the parent's pages, so adding up peak RSS would count them twice: ``tree_mib`` is
-    the highest sum of proportional set sizes (shared pages split between the processes sharing
-    them) over the process tree, sampled every 50 ms.
+    Interpreter start-up and imports happen before the clock starts in both measurements. With
+    ``sample_memory``, also the peak memory of the process and its children together
+    (``tree_mib``): a forked child shares the parent's pages, so adding up peak RSS would count
+    them twice; this is the highest sum of proportional set sizes (shared pages split between the
+    processes sharing them), sampled every 50 ms. Sampling slows the run (reading a large
+    process's page tables), so its seconds are not comparable with an unsampled run's.
     """
     env = {**os.environ, "TA_ANALYSIS_HASH_KEY": "benchmark-only-key-not-secret"}
     proc = subprocess.Popen([sys.executable, "-c", MEASURE.format(setup=setup, body=body)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     tree_peak = 0
     with ThreadPoolExecutor(max_workers=1) as pool:
-        stderr = pool.submit(proc.stderr.read)  # read while sampling, so a full pipe never blocks it
+        stderr = pool.submit(proc.stderr.read)  # read while waiting, so a full pipe never blocks it
         while proc.poll() is None:
-            tree_peak = max(tree_peak, _tree_pss(proc.pid))
+            if sample_memory:
+                tree_peak = max(tree_peak, _tree_pss(proc.pid))
             time.sleep(0.05)
         err = stderr.result()
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, proc.args, stderr=err)
     result = json.loads(err.strip().splitlines()[-1])
-    result["tree_mib"] = max(tree_peak / 1024, result["mib"])
+    if sample_memory:
+        result["tree_mib"] = max(tree_peak / 1024, result["mib"])
     return result
 
 
@@ -108,9 +112,10 @@ def main() -> int:
         read = measure(*bare)
         cleaned = measure(*clean)
         results.append({"bare_read_s": round(read["seconds"], 2), "bare_read_peak_mib": round(read["mib"]),
-                        "clean_s": round(cleaned["seconds"], 2),
-                        "clean_peak_mib": round(cleaned["tree_mib"]), "clean_peak_rss_mib": round(cleaned["mib"]),
+                        "clean_s": round(cleaned["seconds"], 2), "clean_peak_rss_mib": round(cleaned["mib"]),
                         "ratio": round(cleaned["seconds"] / read["seconds"], 1), "clean_stages_s": cleaned["stages"]})
+    # One more clean, its memory sampled with the forked child's (not timed: sampling slows it).
+    tree_mib = round(measure(*clean, sample_memory=True)["tree_mib"])
     # Noise on a shared machine only ever slows a run down, so the fairest ratio is fastest clean
     # over fastest bare read (a slow bare read alone would flatter the clean).
     fastest_clean = min(r["clean_s"] for r in results)
@@ -118,7 +123,8 @@ def main() -> int:
     report = {"rows": args.rows, "file_mib": round(export.stat().st_size / 2**20), "runs": results,
               "fastest_clean_s": fastest_clean, "fastest_bare_read_s": fastest_read,
               "ratio_fastest": round(fastest_clean / fastest_read, 1),
-              "peak_mib_max": max(r["clean_peak_mib"] for r in results),
+              "peak_mib_max": max([r["clean_peak_rss_mib"] for r in results] + [tree_mib]),
+              "peak_mib_with_child": tree_mib,
               "targets": {"ratio_max": 10, "clean_peak_mib_max": 3072}}
     report["meets_ratio"] = report["ratio_fastest"] <= 10
     report["meets_memory"] = report["peak_mib_max"] <= 3072
