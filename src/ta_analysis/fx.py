@@ -79,42 +79,47 @@ def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> Converted:
     problem; a missing currency or date, an unknown currency, a date before the data starts or
     after it ends, leaves the USD value missing with the reason in ``problem``.
     """
-    idx = amount.index
-    usd = pd.Series(np.nan, index=idx, dtype="float64")
-    rate = pd.Series(np.nan, index=idx, dtype="float64")
-    rate_date = pd.Series(pd.NaT, index=idx, dtype="datetime64[s]")
-    problem = pd.Series(pd.NA, index=idx, dtype="str")
-    has = amount.notna()
-    cur = currency.astype("str")
-    day = pd.to_datetime(on).astype("datetime64[s]").dt.normalize()
-    problem[has & cur.isna()] = "no currency"
-    problem[has & cur.notna() & (cur != "USD") & day.isna()] = "no date to take the exchange rate from"
-    is_usd = has & (cur == "USD")
-    usd[is_usd] = amount[is_usd]
+    n = len(amount)
+    amt = amount.to_numpy(dtype="float64", na_value=np.nan)
+    has = ~np.isnan(amt)
+    code, names = pd.factorize(currency.astype("str"))  # -1: no currency
+    names = list(names)
+    usd_code = names.index("USD") if "USD" in names else -2
+    day = pd.to_datetime(on).astype("datetime64[s]").dt.normalize().to_numpy()
+    dated = ~np.isnat(day)
+    usd = np.full(n, np.nan)
+    rate = np.full(n, np.nan)
+    rate_date = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    problem = np.full(n, None, dtype=object)
+    problem[has & (code < 0)] = "no currency"
+    foreign = has & (code >= 0) & (code != usd_code)
+    problem[foreign & ~dated] = "no date to take the exchange rate from"
+    is_usd = has & (code == usd_code)
+    usd[is_usd] = amt[is_usd]
     rate[is_usd] = 1.0
     rate_date[is_usd] = day[is_usd]
     known = currencies()
-    last = last_rate_date()
-    for c in sorted(set(cur[has & cur.notna() & (cur != "USD")].unique())):
-        m = has & (cur == c) & day.notna()
+    last = last_rate_date().to_datetime64()
+    for c in sorted(names[k] for k in np.unique(code[foreign])):
+        in_c = has & (code == names.index(c))
         if c not in known:
-            problem[has & (cur == c)] = f"no ECB reference rate for {c}"
+            problem[in_c] = f"no ECB reference rate for {c}"
             continue
+        m = in_c & dated
         after = m & (day > last)
-        problem[after] = f"dated after the last ECB rate in the data ({last.date()})"
-        m &= ~after
-        if not m.any():
+        problem[after] = f"dated after the last ECB rate in the data ({pd.Timestamp(last).date()})"
+        rows = np.flatnonzero(m & ~after)
+        if not len(rows):
             continue
         table = usd_rate_table(c)
-        left = pd.DataFrame({"Date": day[m], "_i": np.flatnonzero(m.to_numpy())}).sort_values("Date", kind="stable")
-        joined = pd.merge_asof(left, table.rename(columns={"Date": "rate_date"}), left_on="Date",
-                               right_on="rate_date", direction="backward")
-        pos = joined["_i"].to_numpy()
-        before = joined["rate"].isna().to_numpy()
-        rate.iloc[pos[~before]] = joined["rate"].to_numpy()[~before]
-        rate_date.iloc[pos[~before]] = joined["rate_date"].to_numpy()[~before]
-        if before.any():
-            problem.iloc[pos[before]] = f"dated before the first ECB rate for {c}"
-        ok = m & rate.notna()
-        usd[ok] = amount[ok] * rate[ok]
-    return Converted(usd.round(2), rate, rate_date, problem)
+        dates, rates = table["Date"].to_numpy(), table["rate"].to_numpy()
+        j = np.searchsorted(dates, day[rows], side="right") - 1  # the last business day on or before
+        before = j < 0
+        rate[rows[~before]] = rates[j[~before]]
+        rate_date[rows[~before]] = dates[j[~before]]
+        problem[rows[before]] = f"dated before the first ECB rate for {c}"
+        ok = rows[~before]
+        usd[ok] = amt[ok] * rate[ok]
+    index = amount.index
+    return Converted(pd.Series(usd, index=index).round(2), pd.Series(rate, index=index),
+                     pd.Series(rate_date, index=index), pd.Series(problem, index=index, dtype="str"))
