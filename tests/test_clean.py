@@ -89,9 +89,15 @@ def test_outputs_are_byte_identical_on_rerun(tmp_path):
     for name in OUTPUTS:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert "reconciles  yes" in r.stdout and "kept" in r.stdout
-    # intake.csv holds the parquet file's values; fields that are days are written as days.
+    # intake.csv holds the parquet file's values but the run's constants (stated once in the
+    # summary); fields that are days are written as days.
     text = pd.read_csv(a / "intake.csv", dtype="str", keep_default_na=False)
     typed = pd.read_parquet(a / "intake.parquet")
+    assert list(text.columns) == [c for c in typed.columns if c not in ("fx_source", "codebook_version")]
+    summary = json.loads((a / "cleaning_summary.json").read_text())
+    assert typed["fx_source"].unique().tolist() == [summary["fx_source"]]
+    assert typed["codebook_version"].unique().tolist() == [summary["codebook_version"]]
+    assert len(text) == len(typed)
     for col in ["order_date", "promised_delivery_date", "delivered_date", "claim_date", "fx_rate_date",
                 "fees_fx_rate_date", "submitted_at"]:
         days = col != "submitted_at"

@@ -215,13 +215,32 @@ def test_money_fast_path_agrees_with_general_parser(texts):
     st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2035, 12, 31)).map(
         lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")),
     st.from_regex(r"\A[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}Z?\Z"),  # impossible ones too
-    st.sampled_from(["04/05/2023 10:00:00", "45021.5", "N/A", "", "5 April 2023"]),
-), min_size=1, max_size=12))
-def test_timestamp_fast_path_agrees_with_general_parser(texts):
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2035, 12, 31)).map(
+        lambda t: t.strftime("%m/%d/%Y %H:%M:%S")),
+    st.from_regex(r"\A[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}\Z"),
+    st.sampled_from(["04/05/2023 10:00:00", "4/5/2023 10:00:00", "29/02/2024 23:59:59", "02/29/2023 00:00:00",
+                     "45021.5", "N/A", "", "5 April 2023", "0000-01-01 00:00:00", "2024-02-29T24:00:00Z"]),
+), min_size=1, max_size=12), st.booleans())
+def test_timestamp_fast_path_agrees_with_general_parser(texts, day_first):
     s = pd.Series(texts, dtype="str")
     with fast_path_from(1):
-        got = parse.parse_timestamp.__wrapped__(s, latest="2030-01-01")
+        got = parse.parse_timestamp.__wrapped__(s, latest="2030-01-01", day_first=day_first)
     with fast_path_from(10**9):  # the general parser alone
-        want = parse.parse_timestamp.__wrapped__(s, latest="2030-01-01")
+        want = parse.parse_timestamp.__wrapped__(s, latest="2030-01-01", day_first=day_first)
     pd.testing.assert_series_equal(got.values, want.values, check_names=False)
     pd.testing.assert_series_equal(got.problem, want.problem, check_names=False)
+
+
+def test_timestamp_fast_path_reads_a_column_held_in_several_chunks():
+    """Large columns come from the CSV reader in chunks; the fast path reads each value's own bytes."""
+    import pyarrow as pa
+
+    chunks = pa.chunked_array([["2023-04-05 14:03:22", "12/31/2023 23:59:59"],
+                               ["2024-02-29T00:00:01Z", "02/30/2024 10:00:00", "2023-13-01 00:00:00"]])
+    s = pd.Series(pd.arrays.ArrowStringArray(chunks)).astype("str")
+    assert pa.array(s, type=pa.large_string(), from_pandas=True).num_chunks == 2
+    with fast_path_from(1):
+        got = parse.parse_timestamp.__wrapped__(s)
+    assert got.values.astype("str").fillna("NaT").tolist() == ["2023-04-05 14:03:22", "2023-12-31 23:59:59", "2024-02-29 00:00:01",
+                                                 "NaT", "NaT"]
+    assert got.problem.tolist()[3:] == ["impossible date", "impossible date"]

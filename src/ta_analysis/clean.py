@@ -438,24 +438,30 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
         },
         "hash_key": key.label,
         "fx_source": n.fx_source,
+        "codebook_version": coder.CODEBOOK_VERSION,
         "package_version": package_version(),
         "git_commit": git_commit(),
     }
     return summary
 
 
+# Columns of intake.parquet that hold one value for the whole run; intake.csv leaves them out (they
+# would be 10% of its bytes) and cleaning_summary.json states them once.
+RUN_CONSTANTS = ("fx_source", "codebook_version")
+
+
 def write(result: CleanResult, out_dir: str | Path) -> dict[str, Path]:
     """Write the outputs atomically; refuse (writing nothing) if an identifier survived anywhere.
 
     Each file is written to a staging folder and scanned for e-mail addresses and phone numbers;
-    only when all have passed do they replace the previous outputs. (The parquet file holds exactly
-    the cells of intake.csv, which is scanned.)
+    only when all have passed do they replace the previous outputs. (The parquet file holds the
+    cells of intake.csv, which is scanned, and the :data:`RUN_CONSTANTS`, which are in the summary.)
     """
     def csv(df: pd.DataFrame, dates: tuple[str, ...] = ()):
         return lambda p: write_csv(df, p, scan=anonymise.scan_buffer, dates=dates)
 
     return write_outputs(Path(out_dir), {
-        "intake.csv": csv(result.intake, dates=DATE_FIELDS + RATE_DATE_FIELDS),
+        "intake.csv": csv(result.intake.drop(columns=list(RUN_CONSTANTS)), dates=DATE_FIELDS + RATE_DATE_FIELDS),
         "intake.parquet": lambda p: result.intake.to_parquet(p, index=False, engine="pyarrow"),
         "audit.csv": csv(result.ledger),
         "problems.csv": csv(result.problems),

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ta_analysis import textops
 from ta_analysis.vocab import crosswalk, key
@@ -103,6 +104,8 @@ def _formats(day_first: bool) -> list[tuple[str, str, str]]:
 
 # The commonest timestamp form by far, "2023-04-05 14:03:22" (or with T and Z), read in one call.
 _ISO_SECONDS = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}Z?"
+# The commonest other form, "04/05/2023 14:03:22" (two-digit month and day), also read in one call.
+_SLASH_SECONDS = r"[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}"
 FAST_PATH_MIN = 1000  # fewer rows of the commonest form than this: one general pass is quicker
 
 
@@ -137,8 +140,11 @@ def parse_timestamp(
     Values before ``earliest`` or after ``latest`` are problems, not guesses.
     """
     s = s.astype("str") if s.dtype != "str" else s
-    r = _split_parse(s, textops.fullmatch(s, _ISO_SECONDS).to_numpy(), _iso_seconds,
-                     lambda part: _timestamps(part, day_first))
+    slash_fields = "DMY" if day_first else "MDY"
+    r = _split_parse(s, textops.fullmatch(s, _ISO_SECONDS).to_numpy(), lambda part: _fixed_width(part, "YMD"),
+                     lambda rest: _split_parse(rest, textops.fullmatch(rest, _SLASH_SECONDS).to_numpy(),
+                                               lambda part: _fixed_width(part, slash_fields),
+                                               lambda other: _timestamps(other, day_first)))
     out, problem = r.values, r.problem
     lo = pd.Timestamp(earliest)
     early = out.notna() & (out < lo)
@@ -156,10 +162,43 @@ def _iso(part: pd.Series) -> pd.Series:
     return pd.to_datetime(part, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None).astype("datetime64[s]")
 
 
-def _iso_seconds(s: pd.Series) -> Parsed:
-    """The commonest form only (:data:`_ISO_SECONDS`): what :func:`_timestamps` gives for it."""
-    values = _iso(s)
-    return Parsed(values, pd.Series(np.where(values.isna(), "impossible date", None), index=s.index, dtype="str"))
+# Where each field of a fixed-width form starts: "2023-04-05 14:03:22" and "04/05/2023 14:03:22".
+_FIXED = {"YMD": {"Y": 0, "M": 5, "D": 8}, "MDY": {"M": 0, "D": 3, "Y": 6}, "DMY": {"D": 0, "M": 3, "Y": 6}}
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _fixed_width(s: pd.Series, order: str) -> Parsed:
+    """The commonest forms only, :data:`_ISO_SECONDS` (``order`` "YMD") and :data:`_SLASH_SECONDS`
+    ("MDY", or "DMY" for day-first exports): what :func:`_timestamps` gives for them.
+
+    Every value has its digits at fixed places, so they are read as numbers straight from the
+    text's bytes and checked field by field (month 1-12, the day within that month of that year,
+    hours to 23, minutes and seconds to 59): no per-value parsing.
+    """
+    arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if len(arr) else np.zeros(0, np.uint8)
+    start = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr)]
+    digits = data[start[:, None] + np.arange(19)].astype(np.int64) - ord("0")
+
+    def number(at: int, width: int) -> np.ndarray:
+        out = np.zeros(len(s), dtype=np.int64)
+        for i in range(at, at + width):
+            out = out * 10 + digits[:, i]
+        return out
+
+    place = _FIXED[order]
+    y, m, d = number(place["Y"], 4), number(place["M"], 2), number(place["D"], 2)
+    hh, mm, ss = number(11, 2), number(14, 2), number(17, 2)
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    month_ok = (m >= 1) & (m <= 12)
+    last_day = _DAYS_IN_MONTH[np.clip(m, 1, 12) - 1] + (leap & (m == 2))
+    ok = month_ok & (d >= 1) & (d <= last_day) & (hh <= 23) & (mm <= 59) & (ss <= 59)
+    months = np.where(ok, (y - 1970) * 12 + m - 1, 0).astype("datetime64[M]")
+    seconds = (months.astype("datetime64[D]") + np.where(ok, d - 1, 0)).astype("datetime64[s]") + (hh * 3600 + mm * 60 + ss)
+    values = pd.Series(np.where(ok, seconds, np.datetime64("NaT")), index=s.index, dtype="datetime64[s]")
+    return Parsed(values, pd.Series(np.where(ok, None, "impossible date"), index=s.index, dtype="str"))
 
 
 def _timestamps(s: pd.Series, day_first: bool) -> Parsed:
