@@ -259,7 +259,9 @@ def clean(
 
     stage("class definition")
     analysed = q["rule"].isna() & dups["dup_kind"].isna()
-    classified = classify(f.take(np.flatnonzero(analysed.to_numpy())), definition, as_of_date)  # take: 4x faster than a mask
+    # Raw identifiers never reach the intake table: not copied either. (take: 4x faster than a mask)
+    classified = classify(f.drop(columns=["email", "phone"]).take(np.flatnonzero(analysed.to_numpy())),
+                          definition, as_of_date)
 
     stage("ledger")
     ledger = _ledger(n, f, q, dups, classified)
@@ -377,7 +379,7 @@ def _intake_table(classified: pd.DataFrame, n: Normalised) -> pd.DataFrame:
     for row, fld in zip(n.problems[ROW].tolist(), n.problems["field"].tolist()):
         fields.setdefault(row, {})[fld] = None
     problem_fields = pd.Series({row: ";".join(names) for row, names in fields.items()}, dtype="str")
-    out = classified.drop(columns=["email", "phone"])
+    out = classified.copy(deep=False)  # copy-on-write: the column added here never reaches classified
     out["problem_fields"] = out[ROW].map(problem_fields).astype("str").fillna("")
     out = out.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW])
     front = ["source_file", "source_row", "intake_id", "claimant_key", "in_class", "class_rules_failed",
