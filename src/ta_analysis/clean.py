@@ -158,9 +158,11 @@ def find_duplicates(f: pd.DataFrame, raw_text: pd.DataFrame, eligible: pd.Series
         kind[idx] = "exact"
         of[idx] = first[exact]
 
-    # Same claimant, same order, submitted again: keep the latest submission.
-    cand = eligible & kind.isna() & f["claimant_key"].notna() & f["order_id"].notna()
-    c = f[[ROW, "claimant_key", "order_id", "submitted_at"]].take(np.flatnonzero(cand.to_numpy()))
+    # Same claimant, same order, submitted again: keep the latest submission. Only records whose
+    # order id repeats among the candidates can be in such a pair, so only they are grouped.
+    cand = (eligible & kind.isna() & f["claimant_key"].notna() & f["order_id"].notna()).to_numpy(copy=True)
+    cand[cand] = f["order_id"][cand].duplicated(keep=False).to_numpy()
+    c = f[[ROW, "claimant_key", "order_id", "submitted_at"]].take(np.flatnonzero(cand))
     c = c.assign(_t=c["submitted_at"].fillna(pd.Timestamp.min)).sort_values(["_t", ROW], kind="stable")
     latest = c.groupby(["claimant_key", "order_id"], sort=False)[ROW].transform("last")
     sup = c[ROW] != latest
