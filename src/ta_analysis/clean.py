@@ -312,48 +312,50 @@ class _Stages:
 def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
             classified: pd.DataFrame) -> pd.DataFrame:
     rows = f[[ROW, SOURCE_FILE, SOURCE_ROW, "intake_id"]]
-    fate = pd.Series("kept", index=f.index, dtype="str")
-    reason = pd.Series("", index=f.index, dtype="str")
-    rule = pd.Series("", index=f.index, dtype="str")
-    fld = pd.Series("", index=f.index, dtype="str")
-    raw_value = pd.Series("", index=f.index, dtype="str")
-    dup_file = pd.Series("", index=f.index, dtype="str")
-    dup_row = pd.Series(pd.NA, index=f.index, dtype="Int64")
+    size = len(f)
+    fate = textops.TextColumn(size, "kept")
+    reason, rule, fld, raw_value, dup_file = (textops.TextColumn(size) for _ in range(5))
+    dup_row = np.zeros(size, dtype=np.int64)
 
-    # Quarantined: the rule, the field, and the raw value(s) that made the row unusable.
-    qm = q["rule"].notna()
+    # Quarantined: the rule, the field, and the raw value(s) that made the row unusable, and why
+    # that field was unusable when the normaliser recorded a problem with it.
+    qm = q["rule"].notna().to_numpy()
+    q_rule = q["rule"][qm].to_numpy(dtype=object)
+    q_field = q["field"][qm].fillna("").to_numpy(dtype=object)
     fate[qm] = "quarantined"
-    rule[qm] = q["rule"][qm]
-    reason[qm] = q["rule"][qm].map(QUARANTINE_RULES)
-    fld[qm] = q["field"][qm].fillna("")
-    for column in q.loc[qm, "field"].dropna().unique():
-        m = qm & q["field"].eq(column)
-        raw_value[m] = n.raw.loc[m.to_numpy(), column].fillna("").to_numpy()
-    # Say why that field was unusable when the normaliser recorded a problem with it.
+    rule[qm] = q_rule
+    fld[qm] = q_field
+    for column in pd.unique(q_field[q_field != ""]):
+        m = qm.copy()
+        m[qm] = q_field == column
+        raw_value[m] = n.raw.loc[m, column].fillna("")
     why = n.problems.drop_duplicates([ROW, "field"]).set_index([ROW, "field"])["problem"]
-    keys = pd.MultiIndex.from_arrays([f.loc[qm, ROW], fld[qm]])
-    found = why.reindex(keys)
-    has = found.notna().to_numpy()
-    idx = qm[qm].index[has]
-    reason[idx] = reason[idx] + " (" + fld[idx] + ": " + found.to_numpy()[has] + ")"
+    found = why.reindex(pd.MultiIndex.from_arrays([f.loc[qm, ROW], q_field])).to_numpy(dtype=object)
+    reason[qm] = [QUARANTINE_RULES[r] + (f" ({c}: {w})" if isinstance(w, str) else "")
+                  for r, c, w in zip(q_rule, q_field, found)]
 
     # Duplicates: which row each one duplicates.
-    dm = dups["dup_kind"].notna()
+    dm = dups["dup_kind"].notna().to_numpy()
+    kind = dups["dup_kind"][dm]
     fate[dm] = "duplicate"
-    rule[dm] = dups["dup_kind"][dm].map({"exact": "exact_copy", "superseded": "superseded_submission"})
-    reason[dm] = dups["dup_kind"][dm].map({"exact": "identical to an earlier record",
-                                           "superseded": "the same claimant and order was submitted again later; the latest submission is kept"})
+    rule[dm] = kind.map({"exact": "exact_copy", "superseded": "superseded_submission"})
+    reason[dm] = kind.map({"exact": "identical to an earlier record",
+                           "superseded": "the same claimant and order was submitted again later; the latest submission is kept"})
     by_row = f.set_index(ROW)
     target = dups.loc[dm, "dup_of"].astype("int64").to_numpy()
-    dup_file[dm] = by_row.loc[target, SOURCE_FILE].to_numpy()
+    dup_file[dm] = by_row.loc[target, SOURCE_FILE]
     dup_row[dm] = by_row.loc[target, SOURCE_ROW].to_numpy()
 
     # Excluded by the class definition: every rule failed (the first in `rule`).
     failed = classified["class_rules_failed"]
-    ex_idx = failed.index[failed.ne("").to_numpy()]
-    fate[ex_idx] = "excluded"
-    reason[ex_idx] = failed[ex_idx]
-    rule[ex_idx] = textops.replace(failed[ex_idx], ";.*", "")  # the first rule failed
+    excluded = failed.ne("").to_numpy()
+    ex_rows = failed.index.to_numpy()[excluded]  # classified keeps f's row labels, 0..n-1
+    fate[ex_rows] = "excluded"
+    reason[ex_rows] = failed[excluded]
+    rule[ex_rows] = textops.replace(failed[excluded], ";.*", "")  # the first rule failed
+    index = f.index
+    fate, reason, rule, fld, raw_value, dup_file = (c.series(index) for c in (fate, reason, rule, fld, raw_value, dup_file))
+    dup_row = pd.Series(pd.array(dup_row, dtype="Int64"), index=index).where(dm)
     ledger = pd.DataFrame({
         "source_file": rows[SOURCE_FILE], "source_row": rows[SOURCE_ROW], "intake_id": rows["intake_id"],
         "fate": fate, "reason": reason, "rule": rule, "field": fld, "raw_value": raw_value,

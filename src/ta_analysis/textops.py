@@ -88,3 +88,38 @@ def per_distinct(fn, s: pd.Series, *, max_share: float = 0.5) -> pd.Series:
         return fn(s)
     result = fn(values)
     return s if result is values else spread(result, codes, s.index)
+
+
+class TextColumn:
+    """A text column built by assigning to some of its rows at a time, kept as codes into its
+    distinct values until it is finished.
+
+    Assigning into a million-row pyarrow string column rebuilds the whole column each time; here
+    an assignment writes integers, and the strings are made once, by pyarrow, at the end.
+
+        >>> c = TextColumn(4)
+        >>> c[np.array([True, False, True, False])] = "a"
+        >>> c[np.array([1, 3])] = pd.Series(["b", "a"])
+        >>> c.series(pd.RangeIndex(4)).tolist()
+        ['a', 'b', 'a', 'a']
+    """
+
+    def __init__(self, rows: int, default: str = "") -> None:
+        self.values: dict[str, int] = {default: 0}
+        self.codes = np.zeros(rows, dtype=np.int64)
+
+    def _code(self, value: str) -> int:
+        return self.values.setdefault(value, len(self.values))
+
+    def __setitem__(self, rows, value) -> None:
+        rows = np.asarray(rows)
+        if isinstance(value, str):
+            self.codes[rows] = self._code(value)
+            return
+        codes, distinct = pd.factorize(pd.Series(value, dtype="str").to_numpy(dtype=object), use_na_sentinel=False)
+        self.codes[rows] = np.array([self._code(v) for v in distinct], dtype=np.int64)[codes]
+
+    def series(self, index: pd.Index) -> pd.Series:
+        dictionary = pa.array(list(self.values), type=pa.large_string(), from_pandas=True)  # NaN: missing
+        arr = pa.DictionaryArray.from_arrays(pa.array(self.codes), dictionary).cast(pa.large_string())
+        return _series(arr, pd.Series(index=index, dtype="str"))
