@@ -54,8 +54,8 @@ def git_commit() -> str | None:
 
 
 def _csv_table(df: pd.DataFrame, dates: tuple[str, ...] = ()):
-    """The frame as an Arrow table for CSV: text, categories as text, formula cells neutralised,
-    the columns named in ``dates`` as dates (YYYY-MM-DD; they must hold no time of day)."""
+    """The frame as an Arrow table for CSV: categories as text, the columns named in ``dates`` as
+    dates (YYYY-MM-DD; they must hold no time of day). Formula cells: :func:`_neutralised`."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -68,6 +68,17 @@ def _csv_table(df: pd.DataFrame, dates: tuple[str, ...] = ()):
             if not pc.all(pc.equal(pc.floor_temporal(col, unit="day"), col)).as_py():
                 raise ValueError(f"column {name!r} is written as dates but holds a time of day")
             col = col.cast(pa.date32())
+        cols.append(col)
+    return pa.table(cols, names=table.column_names)
+
+
+def _neutralised(table):
+    """Text cells a spreadsheet would run as a formula (:data:`FORMULA_START`) prefixed with ``'``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = []
+    for col in table.columns:
         if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
             first = pc.utf8_slice_codeunits(col, 0, 1)
             risky = pc.fill_null(pc.is_in(first, value_set=pa.array(FORMULA_START, col.type)), False)
@@ -103,7 +114,7 @@ def write_csv(df: pd.DataFrame, path: Path, *, scan=None, dates: tuple[str, ...]
 
     def render(start: int):
         out = pa.BufferOutputStream()
-        pacsv.write_csv(table.slice(start, CSV_CHUNK_ROWS), out, write_options=pacsv.WriteOptions(
+        pacsv.write_csv(_neutralised(table.slice(start, CSV_CHUNK_ROWS)), out, write_options=pacsv.WriteOptions(
             include_header=start == 0, quoting_style="needed"))
         block = out.getvalue()
         return block, (scan(block) if scan else [])
@@ -137,7 +148,7 @@ def to_csv_bytes(df: pd.DataFrame, dates: tuple[str, ...] = ()) -> bytes:
     import pyarrow.csv as pacsv
 
     buf = pa.BufferOutputStream()
-    pacsv.write_csv(_csv_table(df, dates), buf, write_options=pacsv.WriteOptions(quoting_style="needed"))
+    pacsv.write_csv(_neutralised(_csv_table(df, dates)), buf, write_options=pacsv.WriteOptions(quoting_style="needed"))
     return buf.getvalue().to_pybytes()
 
 
