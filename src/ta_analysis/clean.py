@@ -203,7 +203,7 @@ def never_delivered(f: pd.DataFrame, as_of: date) -> pd.Series:
     """BRIEF.md: ``not_delivered``, or held at customs with no delivered date once the promised
     date + 30 days has passed by the as-of date. Missing where the outcome is not known (unknown
     status, missing status, or a customs hold still within grace)."""
-    status = f["delivery_status"].astype("str")
+    status = f["delivery_status"]  # categorical: compared by its codes
     grace_over = (f["promised_delivery_date"] + pd.Timedelta(days=CUSTOMS_GRACE_DAYS)) < pd.Timestamp(as_of)
     held = status.eq("held_at_customs")
     held_never = held & f["delivered_date"].isna() & grace_over.fillna(False)
@@ -223,7 +223,7 @@ def classify(f: pd.DataFrame, definition: ClassDefinition, as_of: date) -> pd.Da
     out["never_delivered"] = never_delivered(f, as_of)
     unreimbursed = (f["customs_fees_paid_usd"] - f["customs_fees_reimbursed_usd"].fillna(0)).clip(lower=0)
     out["customs_fees_unreimbursed_usd"] = unreimbursed.round(2)
-    outcome = f["claim_outcome"].astype("str")
+    outcome = f["claim_outcome"]
     out["subclass_refund_denial"] = out["in_class"] & outcome.isin(["denied", "partial_refund"])
     out["subclass_customs_fee"] = out["in_class"] & unreimbursed.gt(0).fillna(False)
     out["subclass_non_delivery"] = out["in_class"] & out["never_delivered"].fillna(False).astype(bool)
