@@ -244,3 +244,18 @@ def test_timestamp_fast_path_reads_a_column_held_in_several_chunks():
     assert got.values.astype("str").fillna("NaT").tolist() == ["2023-04-05 14:03:22", "2023-12-31 23:59:59", "2024-02-29 00:00:01",
                                                  "NaT", "NaT"]
     assert got.problem.tolist()[3:] == ["impossible date", "impossible date"]
+
+
+def test_a_column_of_nearly_all_distinct_values_is_parsed_whole_with_the_same_result(monkeypatch):
+    texts = [f"2023-01-{d:02d} {h:02d}:00:00" for d in range(1, 29) for h in range(3)] + ["N/A", "", "2023-02-30"]
+    s = pd.Series(texts, dtype="str")
+    monkeypatch.setattr(parse, "DISTINCT_PROBE", 10**9)  # never probed: parsed once per distinct value
+    by_distinct = parse.parse_timestamp(s)
+    calls = []
+    real = parse.textops.distinct
+    monkeypatch.setattr(parse, "DISTINCT_PROBE", 5)  # the first 5 rows all differ: parsed whole
+    monkeypatch.setattr(parse.textops, "distinct", lambda col: calls.append(len(col)) or real(col))
+    whole = parse.parse_timestamp(s)
+    assert calls == []  # the distinct values were never looked for
+    pd.testing.assert_series_equal(whole.values, by_distinct.values)
+    pd.testing.assert_series_equal(whole.problem, by_distinct.problem)

@@ -54,6 +54,9 @@ class Parsed:
     problem: pd.Series
 
 
+DISTINCT_PROBE = 10_000  # a large column whose first rows are this many nearly distinct values is parsed whole
+
+
 def on_uniques(fn):
     """Run a column parser once per distinct value, then spread the results back over the rows.
 
@@ -63,6 +66,8 @@ def on_uniques(fn):
 
     @functools.wraps(fn)
     def wrapper(s: pd.Series, *args, **kwargs):
+        if len(s) >= 4 * DISTINCT_PROBE and s.iloc[:DISTINCT_PROBE].nunique() > 0.9 * DISTINCT_PROBE:
+            return fn(s, *args, **kwargs)  # nearly every value differs (timestamps): finding them costs more than it saves
         codes, u = textops.distinct(s)
         if len(u) > 0.7 * len(s):
             return fn(s, *args, **kwargs)
