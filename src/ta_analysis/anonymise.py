@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ta_analysis import textops
+from ta_analysis.config import THREADS
 from ta_analysis.errors import InputError
 
 KEY_ENV = "TA_ANALYSIS_HASH_KEY"
@@ -147,10 +149,6 @@ def redact_frame(df: pd.DataFrame, free_text: tuple[str, ...] = (), generated: t
     (:func:`scan_buffer`) still covers them. Columns are redacted on :data:`config.THREADS` threads
     (RE2 releases the GIL).
     """
-    from concurrent.futures import ThreadPoolExecutor
-
-    from ta_analysis.config import THREADS
-
     out = df.copy(deep=False)  # copy-on-write: replacing a column here leaves df as it was
     todo = [c for c in out.columns if c not in generated and (out[c].dtype == "str" or out[c].dtype == object)]
 

@@ -68,6 +68,9 @@ FREE_TEXT = ("narrative", "denial_reason")
 # typed: not redacted (nothing to find), though the scan of the written files covers them too.
 GENERATED_TEXT = ("class_rules_failed", "claimant_state", "claimant_country", "issues", "order_currency",
                   "customs_fees_currency", "problem_fields")
+# Columns of intake.parquet that hold one value for the whole run; intake.csv leaves them out (they
+# would be 10% of its bytes) and cleaning_summary.json states them once.
+RUN_CONSTANTS = ("fx_source", "codebook_version")
 
 
 @dataclass(frozen=True)
@@ -449,11 +452,6 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
         "git_commit": git_commit(),
     }
     return summary
-
-
-# Columns of intake.parquet that hold one value for the whole run; intake.csv leaves them out (they
-# would be 10% of its bytes) and cleaning_summary.json states them once.
-RUN_CONSTANTS = ("fx_source", "codebook_version")
 
 
 def write(result: CleanResult, out_dir: str | Path) -> dict[str, Path]:

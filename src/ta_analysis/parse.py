@@ -201,7 +201,8 @@ def _fixed_width(s: pd.Series, order: str) -> Parsed:
     month_ok = (m >= 1) & (m <= 12)
     last_day = _DAYS_IN_MONTH[np.clip(m, 1, 12) - 1] + (leap & (m == 2))
     # pandas reads year 0 in ISO form (proleptic) but not through strptime's %Y: nor does this.
-    ok = (y >= (0 if order == "YMD" else 1)) & month_ok & (d >= 1) & (d <= last_day) & (hh <= 23) & (mm <= 59) & (ss <= 59)
+    ok = ((y >= (0 if order == "YMD" else 1)) & month_ok & (d >= 1) & (d <= last_day)
+          & (hh <= 23) & (mm <= 59) & (ss <= 59))
     months = np.where(ok, (y - 1970) * 12 + m - 1, 0).astype("datetime64[M]")
     seconds = (months.astype("datetime64[D]") + np.where(ok, d - 1, 0)).astype("datetime64[s]") + (hh * 3600 + mm * 60 + ss)
     values = pd.Series(np.where(ok, seconds, np.datetime64("NaT")), index=s.index, dtype="datetime64[s]")
