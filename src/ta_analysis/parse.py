@@ -181,7 +181,7 @@ def _fixed_width(s: pd.Series, order: str) -> Parsed:
     text's bytes and checked field by field (month 1-12, the day within that month of that year,
     hours to 23, minutes and seconds to 59): no per-value parsing.
     """
-    arr = pa.array(s, type=pa.large_string(), from_pandas=True)
+    arr = textops.arrow(s)
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if len(arr) else np.zeros(0, np.uint8)
@@ -320,7 +320,7 @@ def _decimal(s: pd.Series) -> pd.Series:
     pyarrow's conversion, correctly rounded like Python's ``float``, twenty times faster than
     ``pd.to_numeric`` on text.
     """
-    arr = pc.cast(pa.array(s, type=pa.large_string(), from_pandas=True), pa.float64())
+    arr = pc.cast(textops.arrow(s), pa.float64())
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
 
 

@@ -20,7 +20,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
-def _arrow(s: pd.Series) -> pa.Array:
+def arrow(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+    """The text column as pyarrow large strings (missing cells null); chunked if the column is."""
     return pa.array(s.astype("str"), type=pa.large_string(), from_pandas=True)
 
 
@@ -31,12 +32,12 @@ def _series(arr: pa.Array, like: pd.Series) -> pd.Series:
 
 def replace(s: pd.Series, pattern: str, repl: str) -> pd.Series:
     """Replace every match of ``pattern`` (RE2 syntax; ``\\1`` for groups in ``repl``)."""
-    return _series(pc.replace_substring_regex(_arrow(s), pattern=pattern, replacement=repl), s)
+    return _series(pc.replace_substring_regex(arrow(s), pattern=pattern, replacement=repl), s)
 
 
 def contains(s: pd.Series, pattern: str, *, ignore_case: bool = False) -> pd.Series:
     """True where ``pattern`` matches anywhere; False where missing."""
-    hit = pc.fill_null(pc.match_substring_regex(_arrow(s), pattern=pattern, ignore_case=ignore_case), False)
+    hit = pc.fill_null(pc.match_substring_regex(arrow(s), pattern=pattern, ignore_case=ignore_case), False)
     return pd.Series(hit.to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
 
 
@@ -47,7 +48,7 @@ def fullmatch(s: pd.Series, pattern: str) -> pd.Series:
 
 def extract(s: pd.Series, pattern: str) -> pd.DataFrame:
     """Named groups of ``pattern`` (RE2, anchored as written) as columns; missing where no match."""
-    arr = _arrow(s)
+    arr = arrow(s)
     out = pc.extract_regex(arr, pattern=pattern)
     names = [out.type.field(i).name for i in range(out.type.num_fields)]
     cols = {}
