@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -64,6 +65,7 @@ LATE_QUALITY_CLAIM_DAYS = 30
 LEDGER_COLUMNS = [SOURCE_FILE.lstrip("_"), SOURCE_ROW.lstrip("_"), "intake_id", "fate", "reason", "rule",
                   "field", "raw_value", "duplicate_of_file", "duplicate_of_row"]
 FREE_TEXT = ("narrative", "denial_reason")
+RAW_IDENTIFIERS = ("email", "phone")  # hashed into claimant_key; never written
 # Intake columns whose values all come from the code's vocabularies, never from input text as
 # typed: not redacted (nothing to find), though the scan of the written files covers them too.
 GENERATED_TEXT = ("class_rules_failed", "claimant_state", "claimant_country", "issues", "order_currency",
@@ -259,20 +261,25 @@ def clean(
     f = n.frame
 
     stage("quarantine and duplicates")
-    q = quarantine_reasons(n)
-    dups = find_duplicates(f, n.raw[[c for c in FIELDS]], q["rule"].isna())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The free text is redacted and coded while the fates are worked out: it needs none of them.
+        text = pool.submit(_FreeText.of, f)
+        q = quarantine_reasons(n)
+        dups = find_duplicates(f, n.raw[[c for c in FIELDS]], q["rule"].isna())
 
-    stage("class definition")
-    analysed = q["rule"].isna() & dups["dup_kind"].isna()
-    # Raw identifiers never reach the intake table: not copied either. (take: 4x faster than a mask)
-    classified = classify(f.drop(columns=["email", "phone"]).take(np.flatnonzero(analysed.to_numpy())),
-                          definition, as_of_date)
+        stage("class definition")
+        rows = np.flatnonzero((q["rule"].isna() & dups["dup_kind"].isna()).to_numpy())
+        # Raw identifiers never reach the intake table: not copied either; the text columns come
+        # redacted from `text`. (take: 4x faster than a mask)
+        order = [c for c in f.columns if c not in RAW_IDENTIFIERS]
+        classified = classify(f.drop(columns=[*RAW_IDENTIFIERS, *_FreeText.columns(f)]).take(rows),
+                              definition, as_of_date)
 
-    stage("ledger")
-    ledger = _ledger(n, f, q, dups, classified)
-    n.raw, n.frame, f = None, None, None  # the raw cells and the unclassified frame are no longer needed (peak memory)
-    stage("intake table and narrative codes")
-    intake = _intake_table(classified, n)
+        stage("ledger")
+        ledger = _ledger(n, f, q, dups, classified)
+        n.raw, n.frame, f = None, None, None  # the raw cells and the unclassified frame are no longer needed (peak memory)
+        stage("intake table and narrative codes")
+        intake = _intake_table(classified, n, text.result(), rows, order)
     del classified
     stage("summary")
     summary = _summary(n, ledger, intake, definition, key, mapping_obj)
@@ -380,22 +387,62 @@ def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
     return anonymise.redact_frame(ledger, free_text=("raw_value",), generated=("fate", "rule", "field"))
 
 
-def _intake_table(classified: pd.DataFrame, n: Normalised) -> pd.DataFrame:
-    """The analysed rows (kept + excluded): no raw identifiers, free text redacted."""
+@dataclass
+class _FreeText:
+    """The normalised frame's text columns redacted, and its narratives coded, for every row.
+
+    Redaction and coding work value by value, so doing them for every row and then taking the
+    analysed rows gives what doing them for those rows alone would; they can therefore run
+    before the fates are known. Each distinct narrative is redacted and coded once (the
+    complaint coder, applied after redaction: the phrases it keeps are safe to write).
+    """
+
+    redacted: pd.DataFrame  # the text columns other than the narrative, redacted
+    position: np.ndarray  # each row's narrative among `narratives`
+    narratives: pd.Series  # the distinct narratives, redacted
+    codes: pd.DataFrame  # coder.code_distinct of `narratives`
+
+    @staticmethod
+    def columns(f: pd.DataFrame) -> list[str]:
+        """The text columns of ``f`` that reach the intake table and may hold input text."""
+        return [c for c in f.columns if f[c].dtype == "str" and c not in RAW_IDENTIFIERS + GENERATED_TEXT]
+
+    @classmethod
+    def of(cls, f: pd.DataFrame) -> "_FreeText":
+        others = [c for c in cls.columns(f) if c != "narrative"]
+        redacted = anonymise.redact_frame(f[others], free_text=FREE_TEXT)
+        position, narratives = textops.distinct(f["narrative"])
+        narratives = anonymise.redact_text(narratives)
+        return cls(redacted, position, narratives, coder.code_distinct(narratives))
+
+    def take(self, rows: np.ndarray) -> tuple[dict[str, object], pd.DataFrame]:
+        """The redacted columns at positions ``rows``, and those rows' narrative codes."""
+        columns = {c: self.redacted[c].array.take(rows) for c in self.redacted.columns}
+        columns["narrative"] = self.narratives.array.take(self.position[rows])
+        return columns, self.codes.iloc[self.position[rows]].reset_index(drop=True)
+
+
+def _intake_table(classified: pd.DataFrame, n: Normalised, text: _FreeText, rows: np.ndarray,
+                  order: list[str]) -> pd.DataFrame:
+    """The analysed rows (kept + excluded; ``classified``, without its text columns, at positions
+    ``rows`` of the normalised frame, whose columns were in ``order``): no raw identifiers, free
+    text redacted, narratives coded."""
     fields: dict[int, dict[str, None]] = {}  # per row, the fields with a problem, in order, each once
     for row, fld in zip(n.problems[ROW].tolist(), n.problems["field"].tolist()):
         fields.setdefault(row, {})[fld] = None
     problem_fields = pd.Series({row: ";".join(names) for row, names in fields.items()}, dtype="str")
-    out = classified.copy(deep=False)  # copy-on-write: the column added here never reaches classified
+    columns, codes = text.take(rows)
+    out = classified.assign(**columns)  # a new frame; the columns go back to their places
+    out = out[[c for c in order if c in out.columns] + [c for c in out.columns if c not in order]]
+    # Any other text column that could hold input text (none today) is redacted here.
+    out = anonymise.redact_frame(out, free_text=FREE_TEXT, generated=GENERATED_TEXT + tuple(columns))
     out["problem_fields"] = out[ROW].map(problem_fields).astype("str").fillna("")
     out = out.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW])
     front = ["source_file", "source_row", "intake_id", "claimant_key", "in_class", "class_rules_failed",
              "subclass_refund_denial", "subclass_customs_fee", "subclass_non_delivery"]
     out = out[front + [c for c in out.columns if c not in front]].reset_index(drop=True)
-    out = anonymise.redact_frame(out, free_text=FREE_TEXT, generated=GENERATED_TEXT)
-    # The complaint coder applied to intake narratives too (after redaction: phrases kept are safe).
-    codes = coder.code_narratives(out["narrative"]).add_prefix("narrative_")
-    return pd.concat([out, codes.rename(columns={"narrative_codebook_version": "codebook_version"})], axis=1)
+    codes = codes.add_prefix("narrative_").rename(columns={"narrative_codebook_version": "codebook_version"})
+    return pd.concat([out, codes], axis=1)
 
 
 def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definition: ClassDefinition,

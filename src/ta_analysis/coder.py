@@ -73,10 +73,11 @@ def code_narratives(text: pd.Series) -> pd.DataFrame:
     Missing narratives get no codes. Each distinct narrative is coded once.
     """
     position, distinct = textops.distinct(text.astype("str"))
-    return _code_distinct(distinct).iloc[position].set_index(text.index)
+    return code_distinct(distinct).iloc[position].set_index(text.index)
 
 
-def _code_distinct(text: pd.Series) -> pd.DataFrame:
+def code_distinct(text: pd.Series) -> pd.DataFrame:
+    """:func:`code_narratives` of text whose values are already distinct (one row each, same index)."""
     sentences = textops.replace(text.fillna(""), SENTENCE_SPLIT, "\n").str.split("\n").explode()
     sentences = sentences[sentences.str.strip().fillna("") != ""].astype("str")
     owner = sentences.index.to_numpy()
