@@ -89,7 +89,7 @@ def _neutralised(table):
     return pa.table(cols, names=table.column_names)
 
 
-CSV_CHUNK_ROWS = 50_000  # rows rendered per task when a large CSV is written on several threads
+CSV_CHUNK_ROWS = 10_000  # rows rendered per task (blocks of a few MB stay in cache while scanned and written)
 _SEAM = 64  # bytes either side of a seam between chunks scanned again (longer than any phone number)
 
 
