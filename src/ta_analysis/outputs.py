@@ -107,16 +107,10 @@ def write_csv(df: pd.DataFrame, path: Path, *, scan=None, dates: tuple[str, ...]
     identifier found, :func:`ta_analysis.anonymise.scan_buffer`), every block is scanned as it is
     rendered, and so is each seam between blocks; the kinds found are returned (None without ``scan``).
     """
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
     table = _csv_table(df, dates)
 
     def render(start: int):
-        out = pa.BufferOutputStream()
-        pacsv.write_csv(_neutralised(table.slice(start, CSV_CHUNK_ROWS)), out, write_options=pacsv.WriteOptions(
-            include_header=start == 0, quoting_style="needed"))
-        block = out.getvalue()
+        block = _render(table.slice(start, CSV_CHUNK_ROWS), header=start == 0)
         return block, (scan(block) if scan else [])
 
     found: list[str] = []
@@ -142,14 +136,20 @@ def write_csv(df: pd.DataFrame, path: Path, *, scan=None, dates: tuple[str, ...]
     return list(dict.fromkeys(found)) if scan else None
 
 
-def to_csv_bytes(df: pd.DataFrame, dates: tuple[str, ...] = ()) -> bytes:
-    """The bytes :func:`write_csv` would write (for small outputs)."""
+def _render(table, header: bool = True):
+    """The table (from :func:`_csv_table`) as CSV bytes in a pyarrow buffer, formulas neutralised."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    buf = pa.BufferOutputStream()
-    pacsv.write_csv(_neutralised(_csv_table(df, dates)), buf, write_options=pacsv.WriteOptions(quoting_style="needed"))
-    return buf.getvalue().to_pybytes()
+    out = pa.BufferOutputStream()
+    pacsv.write_csv(_neutralised(table), out,
+                    write_options=pacsv.WriteOptions(include_header=header, quoting_style="needed"))
+    return out.getvalue()
+
+
+def to_csv_bytes(df: pd.DataFrame, dates: tuple[str, ...] = ()) -> bytes:
+    """The bytes :func:`write_csv` would write (for small outputs)."""
+    return _render(_csv_table(df, dates)).to_pybytes()
 
 
 def to_json_bytes(obj: object) -> bytes:
