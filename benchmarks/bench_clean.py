@@ -5,8 +5,10 @@ Prints, per run, the time and peak memory of the whole clean (what ``ta-analysis
 clean, then write and scan the outputs) with the seconds of each stage, and the time of a bare
 ``pyarrow.csv.read_csv`` of the same file measured in the same run, under the same allocator
 settings (:mod:`ta_analysis.allocator`); then the ratio of the fastest clean to the fastest bare
-read. For comparison it also times a bare ``pandas.read_csv`` (the issue's reference point). A
-last, untimed clean measures peak memory with the forked child process's (see :func:`measure`).
+read, and the same ratio for the clean before it writes anything. It also reports the clean's CPU
+seconds beside the most CPU-seconds a clean within the target could use on this machine's cores.
+For comparison it times a bare ``pandas.read_csv`` (the issue's reference point). A last, untimed
+clean measures peak memory with the forked child process's (see :func:`measure`).
 Targets (issue 4): the clean within 10x the bare read, peak memory within 3 GiB.
 
     python benchmarks/bench_clean.py [--rows 1000000] [--seed 7] [--repeat 3]
@@ -25,23 +27,28 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
+WRITING = "writing and scanning the outputs"
 
 
 MEASURE = """
 import json, resource, sys, time
+def _cpu():
+    return sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 stages = {{}}
 {setup}
-t = time.perf_counter()
+_cpu0 = _cpu()
+_t0 = time.perf_counter()
 {body}
-seconds = time.perf_counter() - t
-print(json.dumps({{"seconds": seconds, "mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "stages": stages}}), file=sys.stderr)
+seconds = time.perf_counter() - _t0
+print(json.dumps({{"seconds": seconds, "cpu_seconds": _cpu() - _cpu0,
+                  "mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "stages": stages}}), file=sys.stderr)
 """
 
 
 def measure(setup: str, body: str, *, sample_memory: bool = False) -> dict:
-    """Run ``body`` in a fresh interpreter; return its seconds, its own peak RSS in MiB, and the
-    seconds per stage it put in ``stages``.
+    """Run ``body`` in a fresh interpreter; return its seconds, its CPU seconds (user and system,
+    its child processes' included), its own peak RSS in MiB, and the seconds per stage it put in
+    ``stages``.
 
     Interpreter start-up and imports happen before the clock starts in both measurements. With
     ``sample_memory``, also the peak memory of the process and its children together
@@ -111,7 +118,7 @@ def main() -> int:
     # What `ta-analysis clean` does, through the library so each stage's seconds can be shown.
     clean = (f"{tuned}\nfrom ta_analysis import clean as c, fx\nfx._rates()",
              f"r = c.clean([{str(export)!r}])\nw = time.perf_counter()\nc.write(r, {str(OUT / 'processed')!r})\n"
-             "stages = {**r.seconds, 'writing and scanning the outputs': round(time.perf_counter() - w, 3)}")
+             f"stages = {{**r.seconds, {WRITING!r}: round(time.perf_counter() - w, 3)}}")
     results = []
     for _ in range(args.repeat):
         read = measure(*bare)
@@ -120,7 +127,9 @@ def main() -> int:
         results.append({"bare_read_s": round(read["seconds"], 2), "bare_read_peak_mib": round(read["mib"]),
                         "bare_pandas_read_s": round(pandas_read["seconds"], 2),
                         "clean_s": round(cleaned["seconds"], 2), "clean_peak_rss_mib": round(cleaned["mib"]),
-                        "ratio": round(cleaned["seconds"] / read["seconds"], 1), "clean_stages_s": cleaned["stages"]})
+                        "ratio": round(cleaned["seconds"] / read["seconds"], 1),
+                        "clean_before_writing_s": round(cleaned["seconds"] - cleaned["stages"][WRITING], 2),
+                        "clean_cpu_s": round(cleaned["cpu_seconds"], 1), "clean_stages_s": cleaned["stages"]})
     # One more clean, its memory sampled with the forked child's (not timed: sampling slows it).
     tree_mib = round(measure(*clean, sample_memory=True)["tree_mib"])
     # Noise on a shared machine only ever slows a run down, so the fairest ratio is fastest clean
@@ -131,6 +140,12 @@ def main() -> int:
               "fastest_clean_s": fastest_clean, "fastest_bare_read_s": fastest_read,
               "fastest_bare_pandas_read_s": min(r["bare_pandas_read_s"] for r in results),
               "ratio_fastest": round(fastest_clean / fastest_read, 1),
+              # The same ratio for the clean alone, before any output is written or scanned.
+              "ratio_before_writing_fastest": round(min(r["clean_before_writing_s"] for r in results) / fastest_read, 1),
+              # CPU time: a clean within the target on this machine's cores can use at most
+              # target x fastest read x cores CPU-seconds, however well it spreads its work.
+              "clean_cpu_s_least": min(r["clean_cpu_s"] for r in results),
+              "cpu_s_within_target": round(10 * fastest_read * (os.cpu_count() or 1), 1),
               "peak_mib_max": max([r["clean_peak_rss_mib"] for r in results] + [tree_mib]),
               "peak_mib_with_child": tree_mib,
               "targets": {"ratio_max": 10, "clean_peak_mib_max": 3072}}
