@@ -28,6 +28,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 WRITING = "writing and scanning the outputs"
+RATIO_TARGET = 10  # issue 4: the clean within 10x the bare read
+MEMORY_TARGET_MIB = 3072
 
 
 MEASURE = """
@@ -145,12 +147,12 @@ def main() -> int:
               # CPU time: a clean within the target on this machine's cores can use at most
               # target x fastest read x cores CPU-seconds, however well it spreads its work.
               "clean_cpu_s_least": min(r["clean_cpu_s"] for r in results),
-              "cpu_s_within_target": round(10 * fastest_read * (os.cpu_count() or 1), 1),
+              "cpu_s_within_target": round(RATIO_TARGET * fastest_read * (os.cpu_count() or 1), 1),
               "peak_mib_max": max([r["clean_peak_rss_mib"] for r in results] + [tree_mib]),
               "peak_mib_with_child": tree_mib,
-              "targets": {"ratio_max": 10, "clean_peak_mib_max": 3072}}
-    report["meets_ratio"] = report["ratio_fastest"] <= 10
-    report["meets_memory"] = report["peak_mib_max"] <= 3072
+              "targets": {"ratio_max": RATIO_TARGET, "clean_peak_mib_max": MEMORY_TARGET_MIB}}
+    report["meets_ratio"] = report["ratio_fastest"] <= RATIO_TARGET
+    report["meets_memory"] = report["peak_mib_max"] <= MEMORY_TARGET_MIB
     print(json.dumps(report, indent=2))
     return 0
 
