@@ -133,7 +133,12 @@ def _apply(s: pd.Series, rules: list[tuple[str, str]]) -> pd.Series:
 def redact_text(s: pd.Series) -> pd.Series:
     """Redact e-mail, phone, card-like numbers and street addresses in free text (long text that
     repeats: each distinct text is scanned once)."""
-    return textops.per_distinct(lambda u: _apply(u, FREE_TEXT), s.astype("str"))
+    return textops.per_distinct(redact_distinct_text, s.astype("str"))
+
+
+def redact_distinct_text(s: pd.Series) -> pd.Series:
+    """:func:`redact_text` of text whose values are already distinct (no search for repeats)."""
+    return _apply(s.astype("str"), FREE_TEXT)
 
 
 def redact_identifiers(s: pd.Series) -> pd.Series:

@@ -412,7 +412,7 @@ class _FreeText:
         others = [c for c in cls.columns(f) if c != "narrative"]
         redacted = anonymise.redact_frame(f[others], free_text=FREE_TEXT)
         position, narratives = textops.distinct(f["narrative"])
-        narratives = anonymise.redact_text(narratives)
+        narratives = anonymise.redact_distinct_text(narratives)
         return cls(redacted, position, narratives, coder.code_distinct(narratives))
 
     def take(self, rows: np.ndarray) -> tuple[dict[str, object], pd.DataFrame]:
