@@ -44,3 +44,27 @@ def test_user_errors_exit_2_with_one_line(args, needle, tmp_path, monkeypatch):
     assert needle in r.stderr
     assert "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_nothing_of_a_killed_clean_is_left_running(tmp_path):
+    """One process, threads only: after kill -9 no child process of the command remains."""
+    import psutil
+    import signal
+    import time
+
+    from ta_analysis import config
+
+    proc = subprocess.Popen([sys.executable, "-m", "ta_analysis", "clean", str(config.SAMPLE_EXPORT),
+                             "--out", str(tmp_path / "out"), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    me = psutil.Process(proc.pid)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 1.5
+    while time.monotonic() < deadline and proc.poll() is None:
+        seen |= {c.pid for c in me.children(recursive=True)}
+        time.sleep(0.02)
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    assert seen == set()  # it never started a child process
+    assert not psutil.pid_exists(proc.pid) or psutil.Process(proc.pid).status() == psutil.STATUS_ZOMBIE

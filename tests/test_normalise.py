@@ -157,30 +157,14 @@ def test_as_of_defaults_to_latest_submission_and_bounds_dates(tmp_path):
 
 
 def test_typing_does_not_depend_on_the_number_of_threads(monkeypatch):
-    """Field groups are typed in parallel (threads, and a forked child for large exports); their
-    columns and problems go back in one fixed order."""
+    """Field groups are typed on threads; their columns and problems go back in one fixed order."""
     from ta_analysis import normalise as normalise_module
 
     results = []
-    for threads, fork in ((1, False), (3, False), (2, True)):
-        monkeypatch.setattr(config, "THREADS", threads)
-        monkeypatch.setattr(config, "FORK", fork)
-        monkeypatch.setattr(normalise_module, "FORK_MIN_ROWS", 1)  # the sample is small
+    for threads in (1, 2, 5):
+        monkeypatch.setattr(normalise_module, "TYPING_THREADS", threads)
         results.append(normalise_exports([config.SAMPLE_EXPORT]))
     for other in results[1:]:
         pd.testing.assert_frame_equal(results[0].frame, other.frame)
         pd.testing.assert_frame_equal(results[0].problems, other.problems)
         assert list(results[0].frame.columns) == list(other.frame.columns)
-    assert normalise_module._FORK_INPUT == {}  # the child's input is not kept after the run
-
-
-def test_a_forked_child_is_used_only_where_fork_is_allowed_and_the_export_is_large(monkeypatch):
-    from ta_analysis import normalise as normalise_module
-
-    raw = pd.DataFrame({"x": range(10)})
-    monkeypatch.setattr(config, "FORK", True)
-    monkeypatch.setattr(normalise_module, "FORK_MIN_ROWS", 10)
-    assert normalise_module._use_fork(raw) is True
-    assert normalise_module._use_fork(raw.head(9)) is False
-    monkeypatch.setattr(config, "FORK", False)
-    assert normalise_module._use_fork(raw) is False

@@ -21,13 +21,12 @@ def _frame() -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("chunk_rows", [1, 3, 8, 100])
-@pytest.mark.parametrize("workers", [1, 3])
-def test_blocks_give_the_bytes_of_one_write(tmp_path, monkeypatch, chunk_rows, workers):
+def test_blocks_give_the_bytes_of_one_write(tmp_path, monkeypatch, chunk_rows):
     df = _frame()
     monkeypatch.setattr(outputs, "CSV_CHUNK_ROWS", chunk_rows)
-    found = outputs.write_csv(df, tmp_path / "a.csv", scan=anonymise.scan_buffer, workers=workers)
+    found = outputs.write_csv(df, tmp_path / "a.csv", scan=anonymise.scan_buffer)
     assert found == []
-    assert outputs.write_csv(df, tmp_path / "b.csv", workers=workers) is None  # no scan asked for
+    assert outputs.write_csv(df, tmp_path / "b.csv") is None  # no scan asked for
     whole = outputs.to_csv_bytes(df)
     assert (tmp_path / "a.csv").read_bytes() == whole == (tmp_path / "b.csv").read_bytes()
     assert whole.startswith(b'"text","n","x","flag","when","cat"\n"plain",1,1.5,true,2024-01-02 00:00:00,"a"\n')
@@ -59,17 +58,6 @@ def test_generated_columns_are_left_as_they_are_and_the_rest_redacted():
     out = anonymise.redact_frame(df, free_text=("story",), generated=("rule",))
     assert out.iloc[0].tolist() == ["a@b.com", "[EMAIL]", "call [PHONE]"]
     assert df.iloc[0].tolist() == ["a@b.com", "a@b.com", "call 2125550111"]  # the input is untouched
-
-
-@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="glibc and prctl are Linux's")
-def test_allocator_settings_apply_to_the_process():
-    import subprocess
-    import sys
-
-    code = ("import ctypes; from ta_analysis.allocator import tune_for_large_frames as t; ok = t(); "
-            "print(ok, ctypes.CDLL(None).prctl(42, 0, 0, 0, 0))")  # 42: PR_GET_THP_DISABLE
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert r.stdout.split() == ["True", "1"]
 
 
 def test_date_columns_are_written_as_days_and_a_time_of_day_there_is_an_error(tmp_path):

@@ -27,7 +27,6 @@ import argparse
 import hashlib
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -261,25 +260,20 @@ def clean(
     f = n.frame
 
     stage("quarantine and duplicates")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The free text is redacted and coded while the fates are worked out: it needs none of them.
-        text = pool.submit(_FreeText.of, f)
-        q = quarantine_reasons(n)
-        dups = find_duplicates(f, n.raw[[c for c in FIELDS]], q["rule"].isna())
+    q = quarantine_reasons(n)
+    dups = find_duplicates(f, n.raw[[c for c in FIELDS]], q["rule"].isna())
 
-        stage("class definition")
-        rows = np.flatnonzero((q["rule"].isna() & dups["dup_kind"].isna()).to_numpy())
-        # Raw identifiers never reach the intake table: not copied either; the text columns come
-        # redacted from `text`. (take: 4x faster than a mask)
-        order = [c for c in f.columns if c not in RAW_IDENTIFIERS]
-        classified = classify(f.drop(columns=[*RAW_IDENTIFIERS, *_FreeText.columns(f)]).take(rows),
-                              definition, as_of_date)
+    stage("class definition")
+    rows = np.flatnonzero((q["rule"].isna() & dups["dup_kind"].isna()).to_numpy())
+    # Raw identifiers never reach the intake table: not copied either. (take: 4x faster than a mask)
+    order = [c for c in f.columns if c not in RAW_IDENTIFIERS]
+    classified = classify(f.drop(columns=list(RAW_IDENTIFIERS)).take(rows), definition, as_of_date)
 
-        stage("ledger")
-        ledger = _ledger(n, f, q, dups, classified)
-        n.raw, n.frame, f = None, None, None  # the raw cells and the unclassified frame are no longer needed (peak memory)
-        stage("intake table and narrative codes")
-        intake = _intake_table(classified, n, text.result(), rows, order)
+    stage("ledger")
+    ledger = _ledger(n, f, q, dups, classified)
+    n.raw, n.frame, f = None, None, None  # the raw cells and the unclassified frame are no longer needed (peak memory)
+    stage("intake table and narrative codes")
+    intake = _intake_table(classified, n, order)
     del classified
     stage("summary")
     summary = _summary(n, ledger, intake, definition, key, mapping_obj)
@@ -387,55 +381,20 @@ def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
     return anonymise.redact_frame(ledger, free_text=("raw_value",), generated=("fate", "rule", "field"))
 
 
-@dataclass
-class _FreeText:
-    """The normalised frame's text columns redacted, and its narratives coded, for every row.
+def _intake_table(classified: pd.DataFrame, n: Normalised, order: list[str]) -> pd.DataFrame:
+    """The analysed rows (kept + excluded; ``classified``, whose columns were in ``order`` in the
+    normalised frame): no raw identifiers, free text redacted, narratives coded.
 
-    Redaction and coding work value by value, so doing them for every row and then taking the
-    analysed rows gives what doing them for those rows alone would; they can therefore run
-    before the fates are known. Each distinct narrative is redacted and coded once (the
-    complaint coder, applied after redaction: the phrases it keeps are safe to write).
+    The complaint coder is applied to the narratives after redaction, so the phrases it keeps are
+    safe to write.
     """
-
-    redacted: pd.DataFrame  # the text columns other than the narrative, redacted
-    position: np.ndarray  # each row's narrative among `narratives`
-    narratives: pd.Series  # the distinct narratives, redacted
-    codes: pd.DataFrame  # coder.code_distinct of `narratives`
-
-    @staticmethod
-    def columns(f: pd.DataFrame) -> list[str]:
-        """The text columns of ``f`` that reach the intake table and may hold input text."""
-        return [c for c in f.columns if f[c].dtype == "str" and c not in RAW_IDENTIFIERS + GENERATED_TEXT]
-
-    @classmethod
-    def of(cls, f: pd.DataFrame) -> "_FreeText":
-        others = [c for c in cls.columns(f) if c != "narrative"]
-        redacted = anonymise.redact_frame(f[others], free_text=FREE_TEXT)
-        position, narratives = textops.distinct(f["narrative"])
-        narratives = anonymise.redact_distinct_text(narratives)
-        return cls(redacted, position, narratives, coder.code_distinct(narratives))
-
-    def take(self, rows: np.ndarray) -> tuple[dict[str, object], pd.DataFrame]:
-        """The redacted columns at positions ``rows``, and those rows' narrative codes."""
-        columns = {c: self.redacted[c].array.take(rows) for c in self.redacted.columns}
-        columns["narrative"] = self.narratives.array.take(self.position[rows])
-        return columns, self.codes.iloc[self.position[rows]].reset_index(drop=True)
-
-
-def _intake_table(classified: pd.DataFrame, n: Normalised, text: _FreeText, rows: np.ndarray,
-                  order: list[str]) -> pd.DataFrame:
-    """The analysed rows (kept + excluded; ``classified``, without its text columns, at positions
-    ``rows`` of the normalised frame, whose columns were in ``order``): no raw identifiers, free
-    text redacted, narratives coded."""
     fields: dict[int, dict[str, None]] = {}  # per row, the fields with a problem, in order, each once
     for row, fld in zip(n.problems[ROW].tolist(), n.problems["field"].tolist()):
         fields.setdefault(row, {})[fld] = None
     problem_fields = pd.Series({row: ";".join(names) for row, names in fields.items()}, dtype="str")
-    columns, codes = text.take(rows)
-    out = classified.assign(**columns)  # a new frame; the columns go back to their places
-    out = out[[c for c in order if c in out.columns] + [c for c in out.columns if c not in order]]
-    # Any other text column that could hold input text (none today) is redacted here.
-    out = anonymise.redact_frame(out, free_text=FREE_TEXT, generated=GENERATED_TEXT + tuple(columns))
+    out = classified[[c for c in order if c in classified.columns] + [c for c in classified.columns if c not in order]]
+    out = anonymise.redact_frame(out, free_text=FREE_TEXT, generated=GENERATED_TEXT)
+    codes = coder.code_narratives(out["narrative"]).reset_index(drop=True)
     out["problem_fields"] = out[ROW].map(problem_fields).astype("str").fillna("")
     out = out.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW])
     front = ["source_file", "source_row", "intake_id", "claimant_key", "in_class", "class_rules_failed",

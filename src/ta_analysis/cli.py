@@ -114,10 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command in ("clean", "complaints"):  # column-sized arrays by the hundred
-        from ta_analysis.allocator import tune_for_large_frames
-
-        tune_for_large_frames()
     if args.command == "synth":
         from ta_analysis.synth import synth
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -31,10 +29,3 @@ DEFAULT_CLASS_START = "2020-01-01"
 
 # Dates before this are invalid values, not guesses.
 EARLIEST_VALID_DATE = "2000-01-01"
-
-# Threads for work that releases the GIL (pyarrow compute and writers, RE2 scans). Results never
-# depend on it: every parallel step puts its pieces back in a fixed order.
-THREADS = max(1, min(4, os.cpu_count() or 1))
-# Whether a large export's most GIL-bound field group is typed in a forked child process, beside
-# the threads (Linux only: fork is unsafe with macOS system libraries, absent on Windows).
-FORK = sys.platform.startswith("linux") and (os.cpu_count() or 1) > 1

@@ -12,9 +12,7 @@ Examples:
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ta_analysis import config, fx, textops
+from ta_analysis import fx, textops
 from ta_analysis.anonymise import HashKey, claimant_keys
 from ta_analysis.config import EARLIEST_VALID_DATE
 from ta_analysis.errors import InputError
@@ -165,10 +163,6 @@ def normalise(raw: pd.DataFrame, mapping: Mapping | None = None, as_of: date | N
               *, hash_key: HashKey | None = None) -> Normalised:
     """Type every canonical field of a stacked raw table (from :func:`read_exports`).
 
-    Independent groups of fields are typed at the same time on :data:`config.THREADS` threads
-    (most of the work is pyarrow's and releases the GIL); their columns and problems are put back
-    in one fixed order, so the result never depends on which finished first.
-
     Args:
         raw: text cells under canonical names, with ``_row``, ``_source_file``, ``_source_row``.
         mapping: export options (day-first slash dates, default currency).
@@ -177,66 +171,39 @@ def normalise(raw: pd.DataFrame, mapping: Mapping | None = None, as_of: date | N
             (:func:`anonymise.claimant_keys`) instead of the key column as read.
     """
     mapping = mapping or Mapping()
-
-    def run(fn, *args):
-        return _run_group(fn, raw, *args)
-
-    with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(ThreadPoolExecutor(max_workers=config.THREADS))
-        child = stack.enter_context(_forked(raw)) if _use_fork(raw) else None
-        # The three longest groups first, so that no thread is left idle at the end; the amounts
-        # hold the GIL longest, so they go to a forked child process when there is one.
-        amounts = child.submit(_run_in_child, "_amounts", mapping) if child else pool.submit(run, _amounts, mapping)
-        submitted = pool.submit(run, _submitted, mapping, as_of)
-        identities = pool.submit(run, _identities, hash_key)
-        independent = [pool.submit(run, fn, mapping) for fn in (_places, _categories, _issues)]
+    # The field groups are independent but for the dates, which need the as-of date. They run on
+    # TYPING_THREADS threads (most of the work is pyarrow's, which releases the GIL); their columns
+    # and problems are put back in one fixed order, so the result never depends on the threads.
+    with ThreadPoolExecutor(max_workers=TYPING_THREADS) as pool:
+        amounts = pool.submit(_group, _amounts, raw, mapping)  # the longest first
+        identities = pool.submit(_group, _identities, raw, hash_key)
+        submitted = pool.submit(_group, _submitted, raw, mapping, as_of)
+        others = [pool.submit(_group, fn, raw, mapping) for fn in (_places, _categories, _issues)]
         as_of = submitted.result()[2]
-        dates = pool.submit(run, _dates, mapping, as_of)
-        groups = [g.result() for g in [identities, submitted, dates, *independent, amounts]]
-        cols = {ROW: raw[ROW], SOURCE_FILE: raw[SOURCE_FILE], SOURCE_ROW: raw[SOURCE_ROW]}
-        problems = _Problems(raw)
-        for group_cols, group_problems, _ in groups:
-            cols.update(group_cols)
-            problems.parts += group_problems
-        # Each amount in USD, at the rate of the order date; the four conversions at once.
-        converted = {amount: pool.submit(fx.to_usd, cols[amount], currency, cols["order_date"])
-                     for amount, currency in amounts.result()[2].items()}
-        _usd(raw, cols, problems, {amount: c.result() for amount, c in converted.items()})
+        dates = pool.submit(_group, _dates, raw, mapping, as_of)
+        groups = [g.result() for g in [identities, submitted, dates, *others, amounts]]
+    cols = {ROW: raw[ROW], SOURCE_FILE: raw[SOURCE_FILE], SOURCE_ROW: raw[SOURCE_ROW]}
+    problems = _Problems(raw)
+    for group_cols, group_problems, _ in groups:
+        cols.update(group_cols)
+        problems.parts += group_problems
+    # Each amount in USD, at the rate of the order date.
+    _usd(raw, cols, problems, {amount: fx.to_usd(cols[amount], currency, cols["order_date"])
+                               for amount, currency in amounts.result()[2].items()})
     return Normalised(frame=pd.DataFrame(cols).reset_index(drop=True), problems=problems.frame(),
                       rejects=pd.DataFrame(columns=[SOURCE_FILE, SOURCE_ROW, "text", "reason"]),
                       headers=pd.DataFrame(columns=["file", "header", "field"]), inputs=[],
                       as_of=as_of, fx_source=fx.source(), mapping=mapping, raw=raw)
 
 
-def _run_group(fn, raw: pd.DataFrame, *args):
-    """Run one group of fields: its columns, its problems (as frames), and whatever it returns."""
+TYPING_THREADS = 2  # make bench: see the README's Benchmarks section for what they save
+
+
+def _group(fn, raw: pd.DataFrame, *args):
+    """Type one group of fields: its columns, its problems (as frames), and what it returns."""
     cols, problems = {}, _Problems(raw)
     extra = fn(raw, cols, problems, *args)
     return cols, problems.parts, extra
-
-
-FORK_MIN_ROWS = 200_000  # below this, starting a process costs more than it saves
-_FORK_INPUT: dict[str, pd.DataFrame] = {}  # what a forked child reads (inherited, never pickled)
-
-
-def _use_fork(raw: pd.DataFrame) -> bool:
-    return config.FORK and len(raw) >= FORK_MIN_ROWS and "fork" in multiprocessing.get_all_start_methods()
-
-
-@contextlib.contextmanager
-def _forked(raw: pd.DataFrame):
-    """One child process, forked now, that sees ``raw`` without copying it."""
-    _FORK_INPUT["raw"] = raw
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as child:
-            yield child
-    finally:
-        _FORK_INPUT.clear()
-
-
-def _run_in_child(name: str, *args):
-    """:func:`_run_group` in the forked child (the result is pickled back; the raw cells are not)."""
-    return _run_group(globals()[name], _FORK_INPUT["raw"], *args)
 
 
 DATE_FIELDS = ("order_date", "promised_delivery_date", "delivered_date", "claim_date")  # days, no time

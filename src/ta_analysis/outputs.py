@@ -16,7 +16,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -25,7 +24,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from ta_analysis.config import PROJECT_ROOT, THREADS
+from ta_analysis.config import PROJECT_ROOT
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -89,50 +88,36 @@ def _neutralised(table):
     return pa.table(cols, names=table.column_names)
 
 
-CSV_CHUNK_ROWS = 10_000  # rows rendered per task (blocks of a few MB stay in cache while scanned and written)
-_SEAM = 64  # bytes either side of a seam between chunks scanned again (longer than any phone number)
+CSV_CHUNK_ROWS = 10_000  # rows rendered at a time (a block of a few MB is scanned while still in cache)
+_SEAM = 64  # bytes either side of a seam between blocks scanned again (longer than any phone number)
 
 
-def write_csv(df: pd.DataFrame, path: Path, *, scan=None, dates: tuple[str, ...] = (),
-              workers: int = THREADS) -> list[str] | None:
+def write_csv(df: pd.DataFrame, path: Path, *, scan=None, dates: tuple[str, ...] = ()) -> list[str] | None:
     """CSV for people, straight to a file: UTF-8, \\n line ends, ISO dates, true/false, formulas neutralised.
 
     Timestamps are written ``YYYY-MM-DD HH:MM:SS``; the columns named in ``dates`` (fields that
     are dates by definition) as ``YYYY-MM-DD``.
 
     Written by pyarrow's CSV writer (RFC 4180 quoting where needed): deterministic, and an order of
-    magnitude faster and leaner than ``DataFrame.to_csv`` on a million rows. Blocks of
-    :data:`CSV_CHUNK_ROWS` rows are rendered ``workers`` at a time and written in order, so the
-    bytes are those of one single write. With ``scan`` (a function from bytes to the kinds of
-    identifier found, :func:`ta_analysis.anonymise.scan_buffer`), every block is scanned as it is
-    rendered, and so is each seam between blocks; the kinds found are returned (None without ``scan``).
+    magnitude faster and leaner than ``DataFrame.to_csv`` on a million rows. The rows are rendered
+    in blocks of :data:`CSV_CHUNK_ROWS` and written in order, so the bytes are those of one single
+    write. With ``scan`` (a function from bytes to the kinds of identifier found,
+    :func:`ta_analysis.anonymise.scan_buffer`), every block is scanned as it is rendered, and so
+    is each seam between blocks; the kinds found are returned (None without ``scan``).
     """
     table = _csv_table(df, dates)
-
-    def render(start: int):
-        block = _render(table.slice(start, CSV_CHUNK_ROWS), header=start == 0)
-        return block, (scan(block) if scan else [])
-
     found: list[str] = []
     tail = b""
-    with ThreadPoolExecutor(max_workers=workers) as pool, open(path, "wb") as fh:
-        pending: deque = deque()
-
-        def put(block, kinds) -> None:
-            nonlocal tail
-            found.extend(kinds)
-            if scan and tail:
-                found.extend(scan(tail + block.slice(0, min(_SEAM, block.size)).to_pybytes()))
+    with open(path, "wb") as fh:
+        for start in range(0, max(table.num_rows, 1), CSV_CHUNK_ROWS):
+            block = _render(table.slice(start, CSV_CHUNK_ROWS), header=start == 0)
+            if scan:
+                found.extend(scan(block))
+                if tail:
+                    found.extend(scan(tail + block.slice(0, min(_SEAM, block.size)).to_pybytes()))
             fh.write(block)
             if block.size:
                 tail = block.slice(max(0, block.size - _SEAM)).to_pybytes()
-
-        for start in range(0, max(table.num_rows, 1), CSV_CHUNK_ROWS):
-            pending.append(pool.submit(render, start))
-            if len(pending) > workers:  # at most workers + 1 blocks in memory
-                put(*pending.popleft().result())
-        while pending:
-            put(*pending.popleft().result())
     return list(dict.fromkeys(found)) if scan else None
 
 
@@ -156,27 +141,30 @@ def to_json_bytes(obj: object) -> bytes:
     return (json.dumps(obj, indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
-def write_outputs(out_dir: Path, makers: dict, scan, workers: int = THREADS) -> dict[str, Path]:
+WRITING_THREADS = 2  # make bench: see the README's Benchmarks section for what they save
+
+
+def write_outputs(out_dir: Path, makers: dict, scan) -> dict[str, Path]:
     """Make each output in a staging folder, scan it, and move them all into ``out_dir`` together.
 
     ``makers`` maps a file name to a function that writes that file at the path it is given and
     returns either the list of kinds of identifier it found while writing (:func:`write_csv` with
     ``scan``) or anything else; ``scan`` takes a path and returns the kinds found in the file, for
-    the files of the second sort. If any file holds an identifier, nothing is written and the previous outputs stay.
-    Files are made ``workers`` at a time (pyarrow's writers and the RE2 scan release the GIL),
-    largest first as listed.
+    the files of the second sort. If any file holds an identifier, nothing is written and the
+    previous outputs stay. The files are made :data:`WRITING_THREADS` at a time, largest first as
+    listed (pyarrow's writers and the RE2 scan release the GIL); each file is written by one thread.
     """
     out_dir = Path(out_dir)
+
+    def make(name: str) -> list[str]:
+        kinds = makers[name](tmp / name)
+        if isinstance(kinds, list):  # scanned as it was written
+            return kinds
+        return [] if name.endswith(".parquet") else scan(tmp / name)
+
     with staging(out_dir) as tmp:
-
-        def make_and_scan(name: str) -> list[str]:
-            kinds = makers[name](tmp / name)
-            if isinstance(kinds, list):  # scanned as it was written
-                return kinds
-            return [] if name.endswith(".parquet") else scan(tmp / name)
-
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            found = {name: pool.submit(make_and_scan, name) for name in makers}
+        with ThreadPoolExecutor(max_workers=WRITING_THREADS) as pool:
+            found = {name: pool.submit(make, name) for name in makers}
         for name, result in found.items():  # in the order given, so the message is deterministic
             kinds = result.result()  # a writer's own error is raised here
             if kinds:

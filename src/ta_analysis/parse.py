@@ -40,11 +40,13 @@ from ta_analysis.vocab import crosswalk, key
 MISSING_TOKENS = {"", "n/a", "na", "n.a.", "-", "--", "unknown", "none given", "not applicable",
                   "null", "nan", "tbd", "not yet", "unk"}
 ZERO_WORDS = {"none", "nil", "nothing", "zero", "no"}
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-MONTHS = {m.lower(): m[:3] for m in ["January", "February", "March", "April", "May", "June", "July",
-                                      "August", "September", "October", "November", "December"]}
-MONTHS.update({"sept": "Sep"})
-
+EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
+MONTH_NAMES = {name: number for number, names in enumerate([
+    ["jan", "january"], ["feb", "february"], ["mar", "march"], ["apr", "april"], ["may"], ["jun", "june"],
+    ["jul", "july"], ["aug", "august"], ["sep", "sept", "september"], ["oct", "october"], ["nov", "november"],
+    ["dec", "december"]], start=1) for name in names}
+# Two-digit years as strptime's %y reads them (POSIX): 69-99 are 1969-1999, 00-68 are 2000-2068.
+TWO_DIGIT_YEAR_PIVOT = 69
 
 @dataclass
 class Parsed:
@@ -52,9 +54,6 @@ class Parsed:
 
     values: pd.Series
     problem: pd.Series
-
-
-DISTINCT_PROBE = 10_000  # a large column whose first rows are this many nearly distinct values is parsed whole
 
 
 def on_uniques(fn):
@@ -66,11 +65,7 @@ def on_uniques(fn):
 
     @functools.wraps(fn)
     def wrapper(s: pd.Series, *args, **kwargs):
-        if len(s) >= 4 * DISTINCT_PROBE and s.iloc[:DISTINCT_PROBE].nunique() > 0.9 * DISTINCT_PROBE:
-            return fn(s, *args, **kwargs)  # nearly every value differs (timestamps): finding them costs more than it saves
         codes, u = textops.distinct(s)
-        if len(u) > 0.7 * len(s):
-            return fn(s, *args, **kwargs)
         r = fn(u, *args, **kwargs)
         return type(r)(**{f.name: textops.spread(getattr(r, f.name), codes, s.index) for f in dataclasses.fields(r)})
 
@@ -78,58 +73,34 @@ def on_uniques(fn):
 
 
 def _missing_mask(s: pd.Series) -> pd.Series:
-    return s.isna() | key(s.fillna("")).isin(MISSING_TOKENS)
+    """Missing cells and the known ways of writing "missing" (:data:`MISSING_TOKENS`, none of
+    which has a digit: values with a digit are not looked up)."""
+    wordy = ~textops.contains(s, "[0-9]") & s.notna()
+    return s.isna() | (wordy & key(s.where(wordy, "")).isin(MISSING_TOKENS))
 
 
-def _months_to_abbr(s: pd.Series) -> pd.Series:
-    pattern = r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?"
-    return s.str.replace(pattern, lambda m: MONTHS[m.group(1).lower()], regex=True, case=False)
-
-
-# (name, full-match pattern on the trimmed value, pandas format or a special parser)
-_DATE_FORMATS_MDY = [
-    ("iso", r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}", "%Y-%m-%d"),
-    ("iso_time", r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?", "ISO8601"),
-    ("slash", r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}", "%m/%d/%Y"),
-    ("slash_yy", r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{2}", "%m/%d/%y"),
-    ("slash_time", r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}:[0-9]{2}", "%m/%d/%Y %H:%M:%S"),
-    ("slash_hm", r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4} [0-9]{1,2}:[0-9]{2}", "%m/%d/%Y %H:%M"),
-    ("dmy_name", r"[0-9]{1,2} [A-Za-z]{3} [0-9]{4}", "%d %b %Y"),
-    ("mdy_name", r"[A-Za-z]{3} [0-9]{1,2},? [0-9]{4}", "%b %d %Y"),
-    ("excel", r"[0-9]{5}(\.[0-9]+)?", "excel"),
-]
-
-
-def _formats(day_first: bool) -> list[tuple[str, str, str]]:
-    if not day_first:
-        return _DATE_FORMATS_MDY
-    swap = {"%m/%d/%Y": "%d/%m/%Y", "%m/%d/%y": "%d/%m/%y", "%m/%d/%Y %H:%M:%S": "%d/%m/%Y %H:%M:%S",
-            "%m/%d/%Y %H:%M": "%d/%m/%Y %H:%M"}
-    return [(n, p, swap.get(f, f)) for n, p, f in _DATE_FORMATS_MDY]
-
-
-# The commonest timestamp form by far, "2023-04-05 14:03:22" (or with T and Z), read in one call.
-_ISO_SECONDS = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}:[0-9]{2}Z?"
-# The commonest other form, "04/05/2023 14:03:22" (two-digit month and day), also read in one call.
-_SLASH_SECONDS = r"[0-9]{2}/[0-9]{2}/[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}"
-FAST_PATH_MIN = 1000  # fewer rows of the commonest form than this: one general pass is quicker
-
-
-def _split_parse(s: pd.Series, fast: np.ndarray, fast_parser, general_parser):
-    """Parse the rows of the commonest form (mask ``fast``) with ``fast_parser``, the rest with
-    ``general_parser``, and put the results back in row order (both return the same kind of result).
-
-    The fast parser must give exactly what the general one gives on those rows (a test checks it).
-    """
-    n_fast = int(fast.sum())
-    if n_fast < FAST_PATH_MIN:
-        return general_parser(s)
-    a, b = fast_parser(s[fast]), general_parser(s[~fast])
-    position = np.empty(len(s), dtype=np.intp)
-    position[fast] = np.arange(n_fast)
-    position[~fast] = n_fast + np.arange(len(s) - n_fast)
-    return type(a)(**{f.name: textops.spread(pd.concat([getattr(a, f.name), getattr(b, f.name)], ignore_index=True),
-                                             position, s.index) for f in dataclasses.fields(a)})
+# --- dates and timestamps ----------------------------------------------------------------------
+# Every date form is one RE2 pattern with named groups, matched against the whole value (case
+# ignored, white space trimmed and collapsed). Any form may carry a time of day and a UTC offset.
+# The groups a form may use: year (4 digits) or yy (2 digits); month (a number) or mon (a name:
+# MONTH_NAMES); day; or a and b, the first two fields of a numeric date whose order (month or day
+# first) is decided for the whole column (see parse_timestamp); hour, minute, second, ampm, offset.
+_YEAR = r"(?:(?P<year>[0-9]{4})|(?P<yy>[0-9]{2}))"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_TIME = (r"(?:,?[T ](?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,][0-9]+)?)?"
+         r"(?: ?(?P<ampm>[ap])\.?m\.?)?(?: ?(?P<offset>z|utc|gmt|[+-][0-9]{2}:?[0-9]{2}))?)?")
+DATE_FORMS: dict[str, str] = {
+    "year_month_day": r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})",  # 2023-04-05
+    "year_month_day_slash": r"(?P<year>[0-9]{4})/(?P<month>[0-9]{1,2})/(?P<day>[0-9]{1,2})",  # 2023/04/05
+    "numeric_slash": r"(?P<a>[0-9]{1,2})/(?P<b>[0-9]{1,2})/" + _YEAR,  # 04/05/2023, 4/5/23
+    "numeric_dash": r"(?P<a>[0-9]{1,2})-(?P<b>[0-9]{1,2})-" + _YEAR,  # 04-05-2023
+    "numeric_dot": r"(?P<a>[0-9]{1,2})\.(?P<b>[0-9]{1,2})\." + _YEAR,  # 05.04.2023
+    "day_month_name": r"(?P<day>[0-9]{1,2})" + _ORDINAL + r"[ -](?P<mon>[a-z]{3,9})\.?,?[ -]" + _YEAR,  # 5 Apr 2023, 05-Apr-23
+    "month_name_day": r"(?P<mon>[a-z]{3,9})\.? (?P<day>[0-9]{1,2})" + _ORDINAL + r",? " + _YEAR,  # April 5, 2023
+    "excel_serial": r"(?P<serial>[0-9]{5}(?:\.[0-9]+)?)",  # 45021 (days since 1899-12-30)
+}
+AMBIGUOUS_ORDER = "ambiguous: this column has dates with a first field above 12 and dates with a second field above 12"
+_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 @on_uniques
@@ -146,11 +117,7 @@ def parse_timestamp(
     Values before ``earliest`` or after ``latest`` are problems, not guesses.
     """
     s = s.astype("str") if s.dtype != "str" else s
-    slash_fields = "DMY" if day_first else "MDY"
-    r = _split_parse(s, textops.fullmatch(s, _ISO_SECONDS).to_numpy(), lambda part: _fixed_width(part, "YMD"),
-                     lambda rest: _split_parse(rest, textops.fullmatch(rest, _SLASH_SECONDS).to_numpy(),
-                                               lambda part: _fixed_width(part, slash_fields),
-                                               lambda other: _timestamps(other, day_first)))
+    r = _timestamps(s, day_first)
     out, problem = r.values, r.problem
     lo = pd.Timestamp(earliest)
     early = out.notna() & (out < lo)
@@ -164,90 +131,112 @@ def parse_timestamp(
     return Parsed(out, problem)
 
 
-def _iso(part: pd.Series) -> pd.Series:
-    return pd.to_datetime(part, format="ISO8601", errors="coerce", utc=True).dt.tz_localize(None).astype("datetime64[s]")
-
-
-# Where each field of a fixed-width form starts: "2023-04-05 14:03:22" and "04/05/2023 14:03:22".
-_FIXED = {"YMD": {"Y": 0, "M": 5, "D": 8}, "MDY": {"M": 0, "D": 3, "Y": 6}, "DMY": {"D": 0, "M": 3, "Y": 6}}
-_DAYS_IN_MONTH = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
-def _fixed_width(s: pd.Series, order: str) -> Parsed:
-    """The commonest forms only, :data:`_ISO_SECONDS` (``order`` "YMD") and :data:`_SLASH_SECONDS`
-    ("MDY", or "DMY" for day-first exports): what :func:`_timestamps` gives for them.
-
-    Every value has its digits at fixed places, so they are read as numbers straight from the
-    text's bytes and checked field by field (month 1-12, the day within that month of that year,
-    hours to 23, minutes and seconds to 59): no per-value parsing.
-    """
-    arr = textops.arrow(s)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    data = np.frombuffer(arr.buffers()[2], dtype=np.uint8) if len(arr) else np.zeros(0, np.uint8)
-    start = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset:arr.offset + len(arr)]
-    digits = data[start[:, None] + np.arange(19)].astype(np.int64) - ord("0")
-
-    def number(at: int, width: int) -> np.ndarray:
-        out = np.zeros(len(s), dtype=np.int64)
-        for i in range(at, at + width):
-            out = out * 10 + digits[:, i]
-        return out
-
-    place = _FIXED[order]
-    y, m, d = number(place["Y"], 4), number(place["M"], 2), number(place["D"], 2)
-    hh, mm, ss = number(11, 2), number(14, 2), number(17, 2)
-    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
-    month_ok = (m >= 1) & (m <= 12)
-    last_day = _DAYS_IN_MONTH[np.clip(m, 1, 12) - 1] + (leap & (m == 2))
-    # pandas reads year 0 in ISO form (proleptic) but not through strptime's %Y: nor does this.
-    ok = ((y >= (0 if order == "YMD" else 1)) & month_ok & (d >= 1) & (d <= last_day)
-          & (hh <= 23) & (mm <= 59) & (ss <= 59))
-    months = np.where(ok, (y - 1970) * 12 + m - 1, 0).astype("datetime64[M]")
-    seconds = (months.astype("datetime64[D]") + np.where(ok, d - 1, 0)).astype("datetime64[s]") + (hh * 3600 + mm * 60 + ss)
-    values = pd.Series(np.where(ok, seconds, np.datetime64("NaT")), index=s.index, dtype="datetime64[s]")
-    return Parsed(values, pd.Series(np.where(ok, None, "impossible date"), index=s.index, dtype="str"))
-
-
 def _timestamps(s: pd.Series, day_first: bool) -> Parsed:
-    """Every form (the module docstring): each value's format detected by pattern, then parsed."""
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[s]")
-    problem = pd.Series(pd.NA, index=s.index, dtype="str")
-    missing = _missing_mask(s)
-    text = s.where(~missing).str.strip()
-    wordy = text.str.contains(r"[A-Za-z]{4,}", regex=True, na=False)
-    if wordy.any():
-        text = text.copy()
-        text[wordy] = _months_to_abbr(text[wordy])
-    text = text.where(~missing)
-    text = textops.replace(text, r"\s+", " ").where(text.notna())
-    claimed = missing.copy()
-    for name, pattern, fmt in _formats(day_first):
-        todo = ~claimed
-        if not todo.any():
+    """Every form of :data:`DATE_FORMS`: each value matched against the forms in turn, then built."""
+    n = len(s)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
+    problem = np.full(n, None, dtype=object)
+    claimed = _missing_mask(s).to_numpy().copy()
+    text = textops.arrow(textops.squeeze(s.where(~claimed)))
+    matched = []  # (form, rows, fields)
+    for form, pattern in DATE_FORMS.items():
+        todo = np.flatnonzero(~claimed)
+        if not len(todo):
             break
-        m = pd.Series(False, index=s.index)
-        m[todo] = text[todo].str.fullmatch(pattern, na=False)
-        if not m.any():
-            continue
-        claimed |= m
-        part = text[m]
-        if fmt == "excel":
-            days = pd.to_numeric(part, errors="coerce")
-            ok = (days >= 1) & (days < 2958466)
-            vals = EXCEL_EPOCH + pd.to_timedelta(days.where(ok).mul(86400).round(), unit="s")
-        elif fmt == "ISO8601":
-            vals = _iso(part)
-        else:
-            if name == "mdy_name":
-                part = part.str.replace(",", "", regex=False)
-            vals = pd.to_datetime(part, format=fmt, errors="coerce")
-        vals = vals.astype("datetime64[s]")
-        out[m] = vals
-        bad = m & out.isna()
-        problem[bad] = "impossible date"
+        whole = f"(?i)^(?:{pattern}{_TIME if form != 'excel_serial' else ''})$"
+        candidates = text.take(todo)
+        hit = np.asarray(pc.fill_null(pc.match_substring_regex(candidates, pattern=whole), False))
+        if hit.any():  # a match alone is quick; the groups are taken only from the values that match
+            claimed[todo[hit]] = True
+            got = pc.extract_regex(candidates.filter(hit), pattern=whole)
+            matched.append((form, todo[hit], {got.type.field(i).name: pc.struct_field(got, [i])
+                                              for i in range(got.type.num_fields)}))
     problem[~claimed] = "unrecognised date format"
-    return Parsed(out, problem)
+    order = _numeric_order([f for form, _, f in matched if "a" in f], day_first)
+    for form, rows, fields in matched:
+        values, why = _build(fields, order)
+        out[rows] = values
+        problem[rows] = why
+    return Parsed(pd.Series(out, index=s.index), pd.Series(problem, index=s.index, dtype="str"))
+
+
+def _number_field(col) -> np.ndarray:
+    """A group of digits as int64; -1 where the group did not take part in the match ('')."""
+    digits = pc.if_else(pc.equal(col, ""), pa.scalar(None, col.type), col)
+    return np.asarray(pc.fill_null(pc.cast(digits, pa.int64()), -1))
+
+
+def _numeric_order(fields: list[dict], day_first: bool) -> str:
+    """Whether the numeric dates of a column are month first ('mdy'), day first ('dmy'), or 'ambiguous'.
+
+    A column is day first when some value has a first field above 12 and none has a second field
+    above 12; when both occur it is ambiguous (its values whose order matters are problems,
+    never guessed); otherwise ``day_first`` (the mapping's option) decides.
+    """
+    first_high = second_high = False
+    for f in fields:
+        a, b = _number_field(f["a"]), _number_field(f["b"])
+        first_high |= bool(((a > 12) & (b <= 12)).any())
+        second_high |= bool(((b > 12) & (a <= 12)).any())
+    if first_high and second_high:
+        return "ambiguous"
+    return "dmy" if first_high or day_first else "mdy"
+
+
+def _build(f: dict, order: str) -> tuple[np.ndarray, np.ndarray]:
+    """The timestamps of one form's matched groups (``f``), and per value why it is impossible."""
+    if "serial" in f:
+        days = pc.cast(f["serial"], pa.float64()).to_numpy(zero_copy_only=False)
+        ok = (days >= 1) & (days < 2958466)
+        seconds = np.round(np.where(ok, days, 0) * 86400).astype("int64")
+        return np.where(ok, EXCEL_EPOCH + seconds, np.datetime64("NaT")), np.where(ok, None, "impossible date")
+    number = {name: _number_field(col) for name, col in f.items() if name not in ("mon", "ampm", "offset")}
+    year, yy = number["year"], number.get("yy")
+    if yy is not None:
+        year = np.where(yy >= 0, np.where(yy >= TWO_DIGIT_YEAR_PIVOT, 1900 + yy, 2000 + yy), year)
+    ambiguous = np.zeros(len(year), dtype=bool)
+    if "a" in number:
+        a, b = number["a"], number["b"]
+        # A value whose first (second) field is above 12 can only be day (month) first.
+        day_first = np.where(a > 12, True, np.where(b > 12, False, order == "dmy"))
+        month, day = np.where(day_first, b, a), np.where(day_first, a, b)
+        ambiguous = (order == "ambiguous") & (a <= 12) & (b <= 12) & (a != b)
+    else:
+        day = number["day"]
+        if "mon" in f:
+            names = pc.utf8_lower(f["mon"]).to_pylist()
+            month = np.array([MONTH_NAMES.get(m, -1) for m in names], dtype="int64")
+        else:
+            month = number["month"]
+    hour, minute, second = (np.maximum(number[name], 0) for name in ("hour", "minute", "second"))
+    hour_ok = hour <= 23
+    if "ampm" in f:
+        half = pc.utf8_lower(f["ampm"]).to_numpy(zero_copy_only=False)
+        twelve = (half == "a") | (half == "p")
+        hour_ok = np.where(twelve, (hour >= 1) & (hour <= 12), hour_ok)
+        hour = np.where(twelve, hour % 12 + np.where(half == "p", 12, 0), hour)
+    offset, offset_ok = _offset_minutes(f["offset"])
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    last_day = _DAYS_IN_MONTH[np.clip(month, 1, 12) - 1] + (leap & (month == 2))
+    ok = ((year >= 1) & month_ok & (day >= 1) & (day <= last_day) & hour_ok & (minute <= 59) & (second <= 59)
+          & offset_ok & ~ambiguous)
+    months = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    seconds = (months.astype("datetime64[D]") + np.where(ok, day - 1, 0)).astype("datetime64[s]")
+    seconds = seconds + np.where(ok, hour * 3600 + minute * 60 + second - offset * 60, 0)
+    why = np.where(ambiguous, AMBIGUOUS_ORDER, np.where(ok, None, "impossible date"))
+    return np.where(ok, seconds, np.datetime64("NaT")), why
+
+
+def _offset_minutes(col) -> tuple[np.ndarray, np.ndarray]:
+    """A UTC offset (``Z``, ``UTC``, ``+05:30``, ``-0500``) in minutes east of UTC (0 where none),
+    and whether it is a possible offset."""
+    signed = pc.match_substring_regex(col, pattern="^[+-]").to_numpy(zero_copy_only=False)
+    hh = _number_field(pc.if_else(signed, pc.utf8_slice_codeunits(col, 1, 3), ""))
+    mm = _number_field(pc.if_else(signed, pc.utf8_slice_codeunits(col, -2), ""))
+    sign = np.where(pc.starts_with(col, "-").to_numpy(zero_copy_only=False), -1, 1)
+    minutes = np.where(signed, sign * (hh * 60 + mm), 0)
+    return minutes, ~signed | ((hh <= 23) & (mm <= 59))
 
 
 def parse_date(s: pd.Series, **kwargs) -> Parsed:
@@ -270,48 +259,34 @@ class ParsedMoney(Parsed):
     currency: pd.Series
 
 
-def _number(num: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Digits with separators in either convention -> float, and a 'malformed' mask."""
-    num = num.str.replace(r"[ \t']", "", regex=True)
-    has_dot = num.str.contains(".", regex=False)
-    has_comma = num.str.contains(",", regex=False)
-    dot_last = textops.contains(num, r"\.[0-9]*$")
-    comma_last = textops.contains(num, r",[0-9]*$")
-    # Decimal mark: the later of the two when both appear; a lone separator followed by exactly
-    # three digits (or appearing more than once) is a thousands separator.
-    lone_thousands_dot = num.str.fullmatch(r"[1-9][0-9]{0,2}(\.[0-9]{3})+")
-    lone_thousands_comma = num.str.fullmatch(r"[1-9][0-9]{0,2}(,[0-9]{3})+")
-    decimal = pd.Series("", index=num.index, dtype="str")
-    decimal[has_dot & ~has_comma & ~lone_thousands_dot] = "."
-    decimal[has_comma & ~has_dot & ~lone_thousands_comma] = ","
-    both = has_dot & has_comma
-    decimal[both & dot_last] = "."
-    decimal[both & comma_last] = ","
-    thousands = pd.Series("", index=num.index, dtype="str")
-    thousands[(decimal == ".") & has_comma] = ","
-    thousands[(decimal == ",") & has_dot] = "."
-    thousands[lone_thousands_dot] = "."
-    thousands[lone_thousands_comma] = ","
-    canonical = num.copy()
-    valid = pd.Series(True, index=num.index)
-    for t in [",", "."]:
-        for d in ["", ".", ","]:
-            if t == d:
-                continue
-            m = (thousands == t) & (decimal == d)
-            if not m.any():
-                continue
-            et, ed = re.escape(t), re.escape(d)
-            frac = rf"(?:{ed}[0-9]+)?" if d else ""
-            valid[m] = num[m].str.fullmatch(rf"[0-9]{{1,3}}(?:{et}[0-9]{{3}})*{frac}").to_numpy()
-            canonical[m] = num[m].str.replace(t, "", regex=False)
-            if d == ",":
-                canonical[m] = canonical[m].str.replace(",", ".", regex=False)
-    plain_comma = (thousands == "") & (decimal == ",")
-    canonical[plain_comma] = num[plain_comma].str.replace(",", ".", regex=False)
-    valid &= canonical.str.fullmatch(r"[0-9]+(\.[0-9]+)?").fillna(False)
-    values = _decimal(canonical.where(valid))
-    return values, ~valid
+# A number's digits with separators (spaces and apostrophes removed first) take one of these forms,
+# which never overlap. A lone separator followed by exactly three digits (or repeated) is a
+# thousands separator in either convention; where both separators appear, the later one is the
+# decimal mark. Anything else is a malformed number.
+_NUMBER_FORMS = {
+    "plain": r"[0-9]+",  # 1234
+    "thousands_dot": r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+",  # 1.234, 12.345.678
+    "thousands_comma": r"[1-9][0-9]{0,2}(?:,[0-9]{3})+",  # 1,234
+    "decimal_dot": r"[0-9]+\.[0-9]+",  # 1234.5, 0.234 (not a thousands_dot form)
+    "decimal_comma": r"[0-9]+,[0-9]+",  # 1234,5 (not a thousands_comma form)
+    "us": r"[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+",  # 1,234.50
+    "european": r"[0-9]{1,3}(?:\.[0-9]{3})+,[0-9]+",  # 1.234,50
+}
+
+
+def _number(num: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Digits with separators in either convention -> float, and a 'malformed' mask (numpy arrays)."""
+    num = textops.replace(num, r"[ \t']", "")
+    form = {name: textops.fullmatch(num, pattern).to_numpy() for name, pattern in _NUMBER_FORMS.items()}
+    form["decimal_dot"] = form["decimal_dot"] & ~form["thousands_dot"]
+    form["decimal_comma"] = form["decimal_comma"] & ~form["thousands_comma"]
+    no_dots = num.str.replace(".", "", regex=False)
+    canonical = num.str.replace(",", "", regex=False)  # plain, decimal_dot, thousands_comma, us
+    canonical = canonical.where(~form["thousands_dot"], no_dots)
+    canonical = canonical.where(~form["decimal_comma"], num.str.replace(",", ".", regex=False))
+    canonical = canonical.where(~form["european"], no_dots.str.replace(",", ".", regex=False))
+    valid = np.logical_or.reduce(list(form.values()))
+    return _decimal(canonical.where(valid)).to_numpy(), ~valid
 
 
 def _decimal(s: pd.Series) -> pd.Series:
@@ -324,59 +299,45 @@ def _decimal(s: pd.Series) -> pd.Series:
     return pd.Series(arr.to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
 
 
-# The commonest forms by far, "$1,234.50", "US$1,234.50", "USD 1,234.50" or "1234.50".
-_PLAIN_USD = r"(?:\$|US\$|USD ?)?(?:[1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?"
-
-
 @on_uniques
 def parse_money(s: pd.Series) -> ParsedMoney:
     """Parse amounts; see the module docstring for the forms read."""
-    s = s.astype("str") if s.dtype != "str" else s
-    return _split_parse(s, textops.fullmatch(s, _PLAIN_USD).to_numpy(), _plain_usd, _parse_money)
-
-
-def _plain_usd(s: pd.Series) -> ParsedMoney:
-    """The commonest forms only (:data:`_PLAIN_USD`): what :func:`_parse_money` gives for them."""
-    values = _decimal(textops.replace(s, r"^(?:US\$|USD ?|\$)|,", ""))
-    named = textops.contains(s, r"^[$U]").to_numpy()
-    return ParsedMoney(values, pd.Series(pd.NA, index=s.index, dtype="str"),
-                       pd.Series(np.where(named, "USD", None), index=s.index, dtype="str"))
-
-
-def _parse_money(s: pd.Series) -> ParsedMoney:
-    values = pd.Series(np.nan, index=s.index, dtype="float64")
-    currency = pd.Series(pd.NA, index=s.index, dtype="str")
-    problem = pd.Series(pd.NA, index=s.index, dtype="str")
-    missing = _missing_mask(s)
-    lowered = key(s.fillna(""))
-    zero = ~missing & lowered.isin(ZERO_WORDS)
-    values[zero] = 0.0
+    n = len(s)
+    k = key(s.fillna(""))
+    missing = (s.isna() | k.isin(MISSING_TOKENS)).to_numpy()
+    zero = ~missing & k.isin(ZERO_WORDS).to_numpy()
     text = s.where(~missing & ~zero).str.strip()
-    paren = text.str.fullmatch(r"\(.*\)", na=False)
+    paren = textops.fullmatch(text, r"\(.*\)").to_numpy()
     text = text.where(~paren, text.str.slice(1, -1).str.strip())
-    parts = textops.extract(text, _MONEY)
-    for c in ["neg1", "neg2", "pre", "post", "num"]:  # RE2 gives '' for an unmatched optional group
-        parts[c] = parts[c].where(parts[c] != "")
-    todo = text.notna()
-    no_match = todo & parts["num"].isna()
-    problem[no_match] = "unrecognised amount"
-    ok = todo & ~no_match
-    nums, malformed = _number(parts.loc[ok, "num"].astype("str"))
-    values[ok] = nums
-    problem[ok & malformed.reindex(s.index, fill_value=False)] = "malformed number"
-    negative = paren | parts["neg1"].notna() | parts["neg2"].notna()
-    values[negative & values.notna()] = -values[negative & values.notna()]
+    parts = textops.extract(text, _MONEY)  # RE2 gives '' for an unmatched optional group
+    given = {c: parts[c].fillna("").ne("").to_numpy() for c in ["neg1", "neg2", "num"]}
+    todo = text.notna().to_numpy()
+    ok = todo & given["num"]
+    problem = np.full(n, None, dtype=object)
+    problem[todo & ~given["num"]] = "unrecognised amount"
+    values = np.full(n, np.nan)
+    values[zero] = 0.0
+    number, malformed = _number(parts["num"][ok])
+    values[ok] = number
+    problem[np.flatnonzero(ok)[malformed]] = "malformed number"
+    negative = paren | given["neg1"] | given["neg2"]
+    values[negative] = -values[negative]
+    pre, post = (_currency_word(parts[c].fillna("")) for c in ["pre", "post"])
+    unknown = ok & ((parts["pre"].fillna("").ne("").to_numpy() & pd.isna(pre))
+                    | (parts["post"].fillna("").ne("").to_numpy() & pd.isna(post)))
+    problem[unknown & pd.isna(problem)] = "unknown currency word"
+    conflict = ok & pd.notna(pre) & pd.notna(post) & (pre != post)
+    problem[conflict & pd.isna(problem)] = "two different currencies in one amount"
+    currency = np.where(pd.isna(pre), post, pre)
+    bad = pd.notna(problem)
+    currency[~ok | conflict | unknown | bad] = None
+    values[bad] = np.nan
+    return ParsedMoney(pd.Series(values, index=s.index), pd.Series(problem, index=s.index, dtype="str"),
+                       pd.Series(currency, index=s.index, dtype="str"))
+
+
+def _currency_word(words: pd.Series) -> np.ndarray:
+    """The ISO code a currency word or symbol beside an amount names (None where none or unknown)."""
     table = crosswalk("currency")
-    pre = key(parts["pre"].fillna(""))
-    post = key(parts["post"].fillna(""))
-    pre_cur = pre.map(table)
-    post_cur = post.map(table)
-    unknown = ok & (((pre != "") & pre_cur.isna()) | ((post != "") & post_cur.isna()))
-    problem[unknown & problem.isna()] = "unknown currency word"
-    conflict = ok & pre_cur.notna() & post_cur.notna() & (pre_cur != post_cur)
-    problem[conflict & problem.isna()] = "two different currencies in one amount"
-    cur = pre_cur.fillna(post_cur)
-    currency[ok & ~conflict & ~unknown] = cur[ok & ~conflict & ~unknown]
-    values[problem.notna()] = np.nan
-    currency[problem.notna()] = pd.NA
-    return ParsedMoney(values, problem, currency.astype("str"))
+    named = textops.per_distinct(lambda u: key(u).map(table).astype("str"), words)
+    return named.to_numpy(dtype=object, na_value=None)

@@ -20,7 +20,6 @@ import codecs
 import csv
 import hashlib
 import io
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -31,7 +30,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from ta_analysis import config
 from ta_analysis.errors import InputError
 
 DELIMITERS = [",", ";", "\t", "|"]
@@ -39,6 +37,11 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 HEADER_SCAN_ROWS = 30
 DETECT_BYTES = 1 << 20
+BLOCK_BYTES = 4 << 20  # pyarrow parses blocks in parallel: 4 MiB read the benchmark export fastest
+LARGE_BLOCK_BYTES = 1 << 30  # for a file with a record longer than BLOCK_BYTES
+# Python's csv module refuses a field over 128 KiB; a narrative can be longer. (Process-wide, and
+# only ever raised: nothing here relies on the lower limit.)
+csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 SOURCE_FILE = "_source_file"
 SOURCE_ROW = "_source_row"
 
@@ -100,12 +103,7 @@ def read_export(path: str | Path) -> RawExport:
         raise InputError("the file is empty", file=str(path))
     if suffix in EXCEL_SUFFIXES or head[:4] == b"PK\x03\x04":
         return _read_excel(path, path.read_bytes(), sha256_file(path))
-    # Hash the file on the other core while pyarrow parses it (hashlib releases the GIL).
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        digest = pool.submit(sha256_file, path)
-        raw = _read_text(path, head, "")
-        raw.sha256 = digest.result()
-    return raw
+    return _read_text(path, head, sha256_file(path))
 
 
 def detect_encoding(data: bytes, path: Path) -> str:
@@ -206,16 +204,13 @@ def _read_text(path: Path, head: bytes, digest: str) -> RawExport:
         return "skip"
 
     try:
-        table = pacsv.read_csv(
-            str(path),  # pyarrow skips a UTF-8 byte-order mark and transcodes other encodings itself
-            read_options=pacsv.ReadOptions(skip_rows=h + 1, column_names=headers, block_size=1 << 24,
-                                           encoding="utf8" if utf8 else encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in headers},
-                                                 strings_can_be_null=True, null_values=[""],
-                                                 quoted_strings_can_be_null=True),
-        )
+        try:
+            table = _arrow_read(path, h, headers, utf8, encoding, delimiter, on_invalid, BLOCK_BYTES)
+        except pa.ArrowInvalid as exc:
+            if "straddl" not in str(exc):
+                raise
+            bad_rows.clear()  # a record longer than a block: read again in blocks large enough
+            table = _arrow_read(path, h, headers, utf8, encoding, delimiter, on_invalid, LARGE_BLOCK_BYTES)
     except UnicodeDecodeError as exc:
         raise InputError(f"bytes that are not valid {encoding} (detected from the first {DETECT_BYTES:,} "
                          f"bytes): {exc.reason}; re-save the file as UTF-8", file=str(path)) from None
@@ -243,6 +238,21 @@ def _read_text(path: Path, head: bytes, digest: str) -> RawExport:
     return RawExport(frame, path, digest, encoding, delimiter, h + 1, rej)
 
 
+def _arrow_read(path: Path, h: int, headers: list[str], utf8: bool, encoding: str, delimiter: str,
+                on_invalid, block_size: int) -> pa.Table:
+    """Every cell as text (empty cells missing), parsed by pyarrow in blocks of ``block_size`` bytes."""
+    return pacsv.read_csv(
+        str(path),  # pyarrow skips a UTF-8 byte-order mark and transcodes other encodings itself
+        read_options=pacsv.ReadOptions(skip_rows=h + 1, column_names=headers, block_size=block_size,
+                                       encoding="utf8" if utf8 else encoding),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                         invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in headers},
+                                             strings_can_be_null=True, null_values=[""],
+                                             quoted_strings_can_be_null=True),
+    )
+
+
 def _read_text_exact(text: str, delimiter: str, h: int, headers: list[str]) -> tuple[pd.DataFrame, list[dict]]:
     """Record-by-record read: good records under the headers, the rest as rejects."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -263,19 +273,19 @@ def _read_text_exact(text: str, delimiter: str, h: int, headers: list[str]) -> t
 
 
 def _trim_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Surrounding white space trimmed; a cell of only white space is missing. A column with no
+    such cell comes back as it is (finding them is a match, cheaper than rewriting every cell)."""
+    padded = pc.match_substring_regex(col, pattern=r"^\s|\s$")
+    if not pc.any(padded).as_py():
+        return col
     t = pc.utf8_trim_whitespace(col)
     blank = pc.equal(t, "")
     return pc.if_else(blank, pa.scalar(None, t.type), t) if pc.any(blank).as_py() else t
 
 
 def _trimmed(table: pa.Table) -> pa.Table:
-    """Trim surrounding white space in every cell; a cell of only white space is missing.
-
-    Columns are trimmed on :data:`config.THREADS` threads (pyarrow releases the GIL).
-    """
-    with ThreadPoolExecutor(max_workers=config.THREADS) as pool:
-        cols = list(pool.map(_trim_column, table.columns))
-    return pa.table(cols, names=table.column_names)
+    """Trim surrounding white space in every cell; a cell of only white space is missing."""
+    return pa.table([_trim_column(c) for c in table.columns], names=table.column_names)
 
 
 def _strip(frame: pd.DataFrame, headers: list[str]) -> pd.DataFrame:

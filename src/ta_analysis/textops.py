@@ -35,6 +35,21 @@ def replace(s: pd.Series, pattern: str, repl: str) -> pd.Series:
     return _series(pc.replace_substring_regex(arrow(s), pattern=pattern, replacement=repl), s)
 
 
+def squeeze(s: pd.Series) -> pd.Series:
+    """Surrounding white space trimmed and every inner run of white space made one space.
+
+    Only the values that have such a run (two spaces, a tab, a line break) are rewritten.
+
+        >>> squeeze(pd.Series([" a  b ", "c\\td", None])).tolist()
+        ['a b', 'c d', nan]
+    """
+    arr = pc.utf8_trim_whitespace(arrow(s))
+    runs = pc.fill_null(pc.match_substring_regex(arr, pattern=r"\s\s|[\t\n\r\f\v]"), False)
+    if pc.any(runs).as_py():
+        arr = pc.if_else(runs, pc.replace_substring_regex(arr, pattern=r"\s+", replacement=" "), arr)
+    return _series(arr, s)
+
+
 def contains(s: pd.Series, pattern: str, *, ignore_case: bool = False) -> pd.Series:
     """True where ``pattern`` matches anywhere; False where missing."""
     hit = pc.fill_null(pc.match_substring_regex(arrow(s), pattern=pattern, ignore_case=ignore_case), False)

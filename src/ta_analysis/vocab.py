@@ -54,7 +54,7 @@ def read_crosswalk(filename: str) -> pd.DataFrame:
 
 def key(series: pd.Series) -> pd.Series:
     """The matching key of a spelling: lower case, inner white space collapsed, trimmed."""
-    return textops.replace(series.astype("str").str.lower(), r"\s+", " ").str.strip()
+    return textops.squeeze(series.astype("str").str.lower())
 
 
 @lru_cache(maxsize=None)
