@@ -1,8 +1,8 @@
 # ta-analysis: `make help` lists the targets. The two commands a newcomer needs:
 #   make report   clean, analyse and render the bundled sample
 #   make test     run every test
-# Both create .venv with the machine's python3 on first use, and reinstall only when
-# pyproject.toml changes.
+# Both create .venv with the machine's python3 on first use, install the exact versions of
+# requirements.lock (hash-checked), and reinstall only when it or pyproject.toml changes.
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,19 +16,25 @@ SAMPLE_SEED := 20231
 SAMPLE_ROWS := 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install report clean-data test lab bench sample notebooks
+.PHONY: help install lock report clean-data test lab bench sample notebooks
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	@# jupyterlab pulls in rfc3987-syntax, which nothing here needs and which slows every kernel start
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the project (done by every target that needs it)
+
+lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml (exact versions, with hashes)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --generate-hashes --allow-unsafe \
+		-o requirements.lock pyproject.toml
 
 report: clean-data ## clean, analyse and render the bundled samples, or EXPORT=data/raw/file.csv (data/processed/, reports/)
 	$(BIN)/ta-analysis report --processed $(PROCESSED) --out reports
@@ -44,8 +50,8 @@ test: $(STAMP) ## run every test, and nbval over the committed notebooks
 	$(BIN)/python -m pytest tests src/ta_analysis notebooks --doctest-modules --nbval --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg
 
-notebooks: clean-data ## rewrite the notebooks from tools/build_notebooks.py and store their outputs on the sample
-	$(BIN)/python tools/build_notebooks.py
+notebooks: clean-data ## sync each notebook with its .py script (jupytext), then store its outputs on the sample
+	$(BIN)/jupytext --sync notebooks/[0-9]*.ipynb
 	$(BIN)/python -c "from ta_analysis.render import refresh_notebooks; refresh_notebooks()"
 
 lab: $(STAMP) ## open JupyterLab on the project's environment

@@ -7,16 +7,13 @@ import os
 import re
 import subprocess
 import sys
-from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from ta_analysis import anonymise, config
-from ta_analysis.clean import ClassDefinition, class_rules, clean, never_delivered, write
+from ta_analysis.clean import clean, write
 from ta_analysis.synth import generate, write_export
 
 from conftest import expected_fates
@@ -171,100 +168,15 @@ def test_formula_cells_are_neutralised_in_csv(tmp_path):
 
 # --- the hash key ---------------------------------------------------------------------------------
 
-def test_keyed_hash_depends_on_the_secret_and_normalises_identifiers():
-    key1 = anonymise.HashKey(b"k" * 32, "test")
-    key2 = anonymise.HashKey(b"j" * 32, "test")
-    email = pd.Series([" Jo@Example.com", "jo@example.com", None, None], dtype="str")
-    phone = pd.Series([None, None, "(415) 555-0182", "+1 415 555 0182"], dtype="str")
-    given = pd.Series([None] * 4, dtype="str")
-    k1 = anonymise.claimant_keys(email, phone, given, key1)
-    assert k1[0] == k1[1] and k1[2] == k1[3] and k1[0] != k1[2]
-    assert (anonymise.claimant_keys(email, phone, given, key2) != k1).all()
-    # The documented construction, computed independently: HMAC-SHA-256 of the normalised identifier.
-    import hmac
-    assert k1[0] == "C" + hmac.new(b"k" * 32, b"email:jo@example.com", "sha256").hexdigest()[:24]
-    assert k1[2] == "C" + hmac.new(b"k" * 32, b"phone:4155550182", "sha256").hexdigest()[:24]
 
 
-@settings(max_examples=200, deadline=None)
-@given(secret=st.binary(min_size=1, max_size=150),
-       local=st.text(alphabet="abcXYZ019._%+-", min_size=1, max_size=40))
-def test_keyed_hash_is_hmac_sha256_for_any_key_length(secret, local):
-    """Keys shorter than, as long as and longer than SHA-256's 64-byte block (hashed first)."""
-    import hmac
-
-    email = pd.Series([f"{local}@example.com"], dtype="str")
-    got = anonymise.claimant_keys(email, pd.Series([None], dtype="str"), pd.Series([None], dtype="str"),
-                                  anonymise.HashKey(secret, "test"))
-    identifier = f"email:{local.lower()}@example.com"
-    assert got[0] == "C" + hmac.new(secret, identifier.encode("utf-8"), "sha256").hexdigest()[:24]
 
 
-def test_no_identifier_gives_no_key_and_a_given_key_is_kept():
-    key = anonymise.HashKey(b"k" * 32, "test")
-    email = pd.Series([None, None, "a@example.com"], dtype="str")
-    phone = pd.Series([None, "12", None], dtype="str")
-    given = pd.Series([None, None, "K-given"], dtype="str")
-    out = anonymise.claimant_keys(email, phone, given, key)
-    assert out.isna().tolist() == [True, True, False] and out[2] == "K-given"
 
 
-def test_default_key_warns_on_a_real_export(tmp_path):
-    export, _ = generate(30, 5)
-    write_export(export, tmp_path / "real.csv")
-    env = {anonymise.KEY_ENV: "", anonymise.KEY_FILE_ENV: ""}
-    r = run_cli("clean", str(tmp_path / "real.csv"), "--out", str(tmp_path / "o"), "--quiet", env=env)
-    assert r.returncode == 0 and "no secret hash key set" in r.stderr
-    summary = json.loads((tmp_path / "o" / "cleaning_summary.json").read_text())
-    assert summary["hash_key"].startswith("PUBLIC DEFAULT KEY")
-    r = run_cli("clean", str(tmp_path / "real.csv"), "--out", str(tmp_path / "o2"), "--quiet",
-                env={anonymise.KEY_ENV: "a-real-secret-of-some-length"})
-    assert r.returncode == 0 and "warning" not in r.stderr
-    assert json.loads((tmp_path / "o2" / "cleaning_summary.json").read_text())["hash_key"] == "environment variable TA_ANALYSIS_HASH_KEY"
-    r = run_cli("clean", str(config.SAMPLE_EXPORT), "--out", str(tmp_path / "o3"), "--quiet", env=env)
-    assert "warning" not in r.stderr, "the sample may use the default key"
 
 
 # --- the class definition on hand-built rows ------------------------------------------------------
-
-def frame(**cols):
-    n = len(next(iter(cols.values())))
-    base = {
-        "claimant_country": pd.Series(["US"] * n, dtype="str"),
-        "trade_assurance": pd.array([True] * n, dtype="boolean"),
-        "order_date": pd.to_datetime(["2022-01-01"] * n),
-    }
-    base.update(cols)
-    return pd.DataFrame(base)
-
-
-def test_class_rules_lists_every_rule_failed():
-    f = frame(
-        claimant_country=pd.Series(["US", "CA", None, "US", "US", "US"], dtype="str"),
-        trade_assurance=pd.array([True, False, None, True, True, True], dtype="boolean"),
-        order_date=pd.to_datetime(["2022-01-01", "2019-05-01", "2022-01-01", None, "2024-02-01", "2020-01-01"]),
-    )
-    rules = class_rules(f, ClassDefinition(date(2020, 1, 1), date(2023, 12, 31)))
-    assert rules.tolist() == ["", "not_us_buyer;not_trade_assurance;order_before_class_period",
-                              "country_unknown;trade_assurance_unknown", "order_date_unknown",
-                              "order_after_class_period", ""]
-    lenient = ClassDefinition(date(2020, 1, 1), date(2023, 12, 31), include_unknown_trade_assurance=True)
-    assert class_rules(f, lenient)[2] == "country_unknown"
-
-
-def test_never_delivered_follows_the_brief():
-    """As of 2023-03-01, grace 30 days: a customs hold promised 2023-01-15 is past grace
-    (2023-02-14 < 2023-03-01): never delivered; one promised 2023-02-15 is within grace: unknown;
-    one with a delivered date was delivered."""
-    f = pd.DataFrame({
-        "delivery_status": pd.Categorical(["delivered", "late", "partial", "not_delivered", "held_at_customs",
-                                           "held_at_customs", "held_at_customs", "unknown", None]),
-        "promised_delivery_date": pd.to_datetime(["2023-01-15"] * 4 + ["2023-01-15", "2023-02-15", "2023-01-15", "2023-01-15", "2023-01-15"]),
-        "delivered_date": pd.to_datetime([None] * 6 + ["2023-02-20", None, None]),
-    })
-    got = never_delivered(f, date(2023, 3, 1))
-    assert got.tolist() == [False, False, False, True, True, pd.NA, False, pd.NA, pd.NA]
-
 
 def test_bad_class_period_is_a_user_error(tmp_path):
     r = run_cli("clean", str(config.SAMPLE_EXPORT), "--out", str(tmp_path / "o"), "--class-start", "2024-01-01",
@@ -296,6 +208,22 @@ def test_bad_rows_are_quarantined_with_reason_field_and_value(tmp_path, name, bo
     assert (bad["source_file"], bad["source_row"], bad["fate"], bad["rule"]) == (name, 3, "quarantined", rule)
     assert bad["field"] == field and (bad["raw_value"] if pd.notna(bad["raw_value"]) else "") == raw
     assert led.iloc[0]["fate"] == "kept"
+
+
+def test_default_key_warns_on_a_real_export(tmp_path):
+    export, _ = generate(30, 5)
+    write_export(export, tmp_path / "real.csv")
+    env = {anonymise.KEY_ENV: "", anonymise.KEY_FILE_ENV: ""}
+    r = run_cli("clean", str(tmp_path / "real.csv"), "--out", str(tmp_path / "o"), "--quiet", env=env)
+    assert r.returncode == 0 and "no secret hash key set" in r.stderr
+    summary = json.loads((tmp_path / "o" / "cleaning_summary.json").read_text())
+    assert summary["hash_key"].startswith("PUBLIC DEFAULT KEY")
+    r = run_cli("clean", str(tmp_path / "real.csv"), "--out", str(tmp_path / "o2"), "--quiet",
+                env={anonymise.KEY_ENV: "a-real-secret-of-some-length"})
+    assert r.returncode == 0 and "warning" not in r.stderr
+    assert json.loads((tmp_path / "o2" / "cleaning_summary.json").read_text())["hash_key"] == "environment variable TA_ANALYSIS_HASH_KEY"
+    r = run_cli("clean", str(config.SAMPLE_EXPORT), "--out", str(tmp_path / "o3"), "--quiet", env=env)
+    assert "warning" not in r.stderr, "the sample may use the default key"
 
 
 @pytest.mark.parametrize("content, needle", [

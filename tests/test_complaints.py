@@ -119,10 +119,20 @@ def test_not_a_cfpb_file(tmp_path):
 
 
 def test_api_column_set(tmp_path):
-    api = pd.DataFrame({c: ["v"] for c in complaints.CFPB_API_COLUMNS})
+    api = pd.DataFrame({c: ["v"] for c in complaints.cfpb_columns()["api_name"]})
     api["complaint_id"] = ["99"]
     api["date_received"] = ["2023-08-25"]
     api["complaint_what_happened"] = ["The seller on Alibaba never shipped the goods."]
     api.to_csv(tmp_path / "api.csv", index=False)
     s = complaints.run([tmp_path / "api.csv"], "cfpb", None, tmp_path / "o")
     assert s["kept"] == 1 and s["codes"]["non_delivery"] == 1 and s["codes"]["marketplace_named"] == 1
+
+
+def test_a_semicolon_delimited_cfpb_export_goes_through_the_intake_reader(tmp_path):
+    names = complaints.cfpb_columns()["published_name"].tolist()
+    row = {n: "" for n in names} | {"Complaint ID": "7", "Date received": "2024-05-01", "Company": "Alipay",
+                                    "Consumer complaint narrative": "Paid; never received the goods."}
+    p = tmp_path / "semi.csv"
+    pd.DataFrame([row]).to_csv(p, sep=";", index=False)
+    s = complaints.run([p], "cfpb", None, tmp_path / "o")
+    assert s["kept"] == 1 and s["company_groups"] == {"Alibaba Group": 1}

@@ -37,3 +37,23 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make report" in readme
+
+
+def test_the_lock_pins_every_dependency_within_its_range():
+    """make installs requirements.lock: every dependency of pyproject.toml is there, at one exact
+    version inside the declared range, with hashes."""
+    from packaging.requirements import Requirement
+    from packaging.version import Version
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lock = (ROOT / "requirements.lock").read_text()
+    pinned = {m.group(1).lower().replace("_", "-"): m.group(2)
+              for m in re.finditer(r"^([A-Za-z0-9_.\-]+)==([^\s\\]+)", lock, flags=re.M)}
+    for req in map(Requirement, project["dependencies"] + project["optional-dependencies"]["test"]):
+        name = req.name.lower().replace("_", "-")
+        assert name in pinned, f"{name} is not in requirements.lock: run make lock"
+        assert req.specifier.contains(Version(pinned[name])), f"{name}=={pinned[name]} is outside {req.specifier}"
+    entries = re.split(r"^(?=[A-Za-z0-9_.\-]+==)", lock, flags=re.M)[1:]
+    assert len(entries) == len(pinned) and all("--hash=sha256:" in e for e in entries)
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--require-hashes -r requirements.lock" in makefile

@@ -7,7 +7,7 @@ Every input record ends with exactly one fate, in this order of precedence:
 2. ``duplicate``: an exact copy of an earlier record, or an earlier submission of the same
    claimant and order superseded by a later one (the latest submission is kept), with the row it
    duplicates;
-3. ``excluded``: fails the class definition (rules in :data:`CLASS_RULES`), with every rule failed;
+3. ``excluded``: fails the class definition (:mod:`ta_analysis.definitions`), with every rule failed;
 4. ``kept``: in the class.
 
 ``intake.parquet`` holds the excluded and kept records (so excluded rows stay countable), with
@@ -23,7 +23,6 @@ Examples:
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import sys
 import time
@@ -34,10 +33,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ta_analysis import anonymise, coder, config, textops
-from ta_analysis.errors import InputError
+from ta_analysis import anonymise, coder, textops
+from ta_analysis.definitions import CLASS_RULES, CUSTOMS_GRACE_DAYS, SUBCLASSES, ClassDefinition, mark_class
 from ta_analysis.normalise import DATE_FIELDS, RATE_DATE_FIELDS, ROW, Normalised, normalise_exports
-from ta_analysis.outputs import git_commit, package_version, to_json_bytes, write_csv, write_outputs
+from ta_analysis.outputs import git_commit, lock_sha256, package_version, to_json_bytes, write_csv, write_outputs
 from ta_analysis.read import SOURCE_FILE, SOURCE_ROW
 from ta_analysis.schema import FIELDS, load_mapping
 
@@ -50,17 +49,6 @@ QUARANTINE_RULES = {
     "no_order_date_and_no_claim": "no readable order date and no claim data",
     "no_usable_data": "no claim outcome, delivery status, customs fees or order amount",
 }
-CLASS_RULES = {
-    "not_us_buyer": "the buyer is outside the United States",
-    "country_unknown": "the buyer's country is not known",
-    "not_trade_assurance": "the order was not covered by Trade Assurance",
-    "trade_assurance_unknown": "Trade Assurance coverage is not known",
-    "order_date_unknown": "the order date is missing or unreadable",
-    "order_before_class_period": "the order was placed before the class period",
-    "order_after_class_period": "the order was placed after the class period",
-}
-CUSTOMS_GRACE_DAYS = 30
-LATE_QUALITY_CLAIM_DAYS = 30
 LEDGER_COLUMNS = [SOURCE_FILE.lstrip("_"), SOURCE_ROW.lstrip("_"), "intake_id", "fate", "reason", "rule",
                   "field", "raw_value", "duplicate_of_file", "duplicate_of_row"]
 FREE_TEXT = ("narrative", "denial_reason")
@@ -72,29 +60,6 @@ GENERATED_TEXT = ("class_rules_failed", "claimant_state", "claimant_country", "i
 # Columns of intake.parquet that hold one value for the whole run; intake.csv leaves them out (they
 # would be 10% of its bytes) and cleaning_summary.json states them once.
 RUN_CONSTANTS = ("fx_source", "codebook_version")
-
-
-@dataclass(frozen=True)
-class ClassDefinition:
-    """Who is in the class (BRIEF.md defaults): U.S. buyers, Trade Assurance orders, order date in the period.
-
-    Attributes:
-        class_start: first order date in the class period.
-        class_end: last order date in the class period (default: the as-of date).
-        countries: buyer countries in the class (ISO 3166 alpha-2).
-        include_unknown_trade_assurance: count orders of unknown coverage in the class.
-    """
-
-    class_start: date = date.fromisoformat(config.DEFAULT_CLASS_START)
-    class_end: date | None = None
-    countries: tuple[str, ...] = ("US",)
-    include_unknown_trade_assurance: bool = False
-
-    def resolved(self, as_of: date) -> "ClassDefinition":
-        end = self.class_end or as_of
-        if end < self.class_start:
-            raise InputError(f"the class period ends ({end}) before it starts ({self.class_start})")
-        return ClassDefinition(self.class_start, end, self.countries, self.include_unknown_trade_assurance)
 
 
 @dataclass
@@ -175,69 +140,6 @@ def find_duplicates(f: pd.DataFrame, raw_text: pd.DataFrame, eligible: pd.Series
     return pd.DataFrame({"dup_kind": kind, "dup_of": of})
 
 
-# --- class definition ---------------------------------------------------------------------------
-
-def class_rules(f: pd.DataFrame, definition: ClassDefinition) -> pd.Series:
-    """Per row, the class rules it fails, ';'-joined in :data:`CLASS_RULES` order ('' when none)."""
-    country = f["claimant_country"]
-    ta = f["trade_assurance"]
-    od = f["order_date"]
-    start = pd.Timestamp(definition.class_start)
-    end = pd.Timestamp(definition.class_end)
-    fails = {
-        "not_us_buyer": country.notna() & ~country.isin(list(definition.countries)),
-        "country_unknown": country.isna(),
-        "not_trade_assurance": ta.eq(False).fillna(False),
-        "trade_assurance_unknown": ta.isna() & (not definition.include_unknown_trade_assurance),
-        "order_date_unknown": od.isna(),
-        "order_before_class_period": od.notna() & (od < start),
-        "order_after_class_period": od.notna() & (od > end),
-    }
-    # One bit per rule; the text is written once per combination that occurs.
-    bits = np.zeros(len(f), dtype=np.int16)
-    for i, mask in enumerate(fails.values()):
-        bits |= mask.to_numpy(dtype=bool).astype(np.int16) << i
-    combinations, position = np.unique(bits, return_inverse=True)
-    text = pd.Series([";".join(rule for i, rule in enumerate(fails) if c >> i & 1) for c in combinations],
-                     dtype="str")
-    return pd.Series(text.array.take(position), index=f.index, dtype="str")
-
-
-def never_delivered(f: pd.DataFrame, as_of: date) -> pd.Series:
-    """BRIEF.md: ``not_delivered``, or held at customs with no delivered date once the promised
-    date + 30 days has passed by the as-of date. Missing where the outcome is not known (unknown
-    status, missing status, or a customs hold still within grace)."""
-    status = f["delivery_status"]  # categorical: compared by its codes
-    grace_over = (f["promised_delivery_date"] + pd.Timedelta(days=CUSTOMS_GRACE_DAYS)) < pd.Timestamp(as_of)
-    held = status.eq("held_at_customs")
-    held_never = held & f["delivered_date"].isna() & grace_over.fillna(False)
-    held_delivered = held & f["delivered_date"].notna()
-    out = pd.Series(pd.NA, index=f.index, dtype="boolean")
-    out[status.isin(["delivered", "late", "partial"]) | held_delivered] = False
-    out[status.eq("not_delivered") | held_never] = True
-    return out
-
-
-def classify(f: pd.DataFrame, definition: ClassDefinition, as_of: date) -> pd.DataFrame:
-    """Class membership, subclasses and the flags the defence will raise; a new frame."""
-    rules = class_rules(f, definition)
-    out = f.copy(deep=False)  # copy-on-write: columns added here never reach f
-    out["class_rules_failed"] = rules
-    out["in_class"] = rules.eq("")
-    out["never_delivered"] = never_delivered(f, as_of)
-    unreimbursed = (f["customs_fees_paid_usd"] - f["customs_fees_reimbursed_usd"].fillna(0)).clip(lower=0)
-    out["customs_fees_unreimbursed_usd"] = unreimbursed.round(2)
-    outcome = f["claim_outcome"]
-    out["subclass_refund_denial"] = out["in_class"] & outcome.isin(["denied", "partial_refund"])
-    out["subclass_customs_fee"] = out["in_class"] & unreimbursed.gt(0).fillna(False)
-    out["subclass_non_delivery"] = out["in_class"] & out["never_delivered"].fillna(False).astype(bool)
-    days_after = (f["claim_date"] - f["delivered_date"]).dt.days
-    out["flag_late_quality_claim"] = (f["issue_quality"].fillna(False).astype(bool)
-                                      & days_after.gt(LATE_QUALITY_CLAIM_DAYS).fillna(False))
-    out["flag_missing_evidence"] = f["evidence_kept"].eq(False).fillna(False).astype(bool)
-    return out
-
-
 # --- the whole clean ----------------------------------------------------------------------------
 
 def clean(
@@ -267,7 +169,7 @@ def clean(
     rows = np.flatnonzero((q["rule"].isna() & dups["dup_kind"].isna()).to_numpy())
     # Raw identifiers never reach the intake table: not copied either. (take: 4x faster than a mask)
     order = [c for c in f.columns if c not in RAW_IDENTIFIERS]
-    classified = classify(f.drop(columns=list(RAW_IDENTIFIERS)).take(rows), definition, as_of_date)
+    classified = mark_class(f.drop(columns=list(RAW_IDENTIFIERS)).take(rows), definition, as_of_date)
 
     stage("ledger")
     ledger = _ledger(n, f, q, dups, classified)
@@ -430,8 +332,7 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
         "class_rule_failures_any": excluded_any,
         "class_members": claimants(in_class),
         "subclass_members": {
-            name: claimants(intake[f"subclass_{name}"].to_numpy())
-            for name in ["refund_denial", "customs_fee", "non_delivery"]
+            name: claimants(intake[f"subclass_{name}"].to_numpy()) for name in SUBCLASSES
         },
         "flags": {
             "late_quality_claim": int((intake["flag_late_quality_claim"].to_numpy() & in_class).sum()),
@@ -456,6 +357,7 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
         "codebook_version": coder.CODEBOOK_VERSION,
         "package_version": package_version(),
         "git_commit": git_commit(),
+        "lock_sha256": lock_sha256(),
     }
     return summary
 
@@ -479,44 +381,3 @@ def write(result: CleanResult, out_dir: str | Path) -> dict[str, Path]:
         "header_mapping.csv": csv(result.headers),
         "cleaning_summary.json": lambda p: p.write_bytes(to_json_bytes(result.summary)),
     }, anonymise.scan_file)
-
-
-def _is_sample(paths: list[Path]) -> bool:
-    from ta_analysis.read import sha256_file
-
-    sample = config.SAMPLE_EXPORT
-    if not sample.exists():
-        return False
-    digest = sha256_file(sample)
-    return all(sha256_file(p) == digest for p in paths if Path(p).exists())
-
-
-def closing_summary(result: CleanResult, out_dir: Path) -> str:
-    s = result.summary
-    lines = [f"{s['input_records']:,} records in from {len(s['inputs'])} file(s); as of {s['parameters']['as_of']}, "
-             f"class period {s['parameters']['class_start']} to {s['parameters']['class_end']}"]
-    for fate in FATES:
-        lines.append(f"  {fate:<12}{s['fates'][fate]:>9,}")
-        for r in s["by_rule"]:
-            if r["fate"] == fate:
-                lines.append(f"      {r['rule']:<32}{r['records']:>7,}")
-    lines.append(f"  {'reconciles':<12}{'yes' if s['reconciles'] else 'NO'}")
-    lines.append(f"class members (distinct claimants): {s['class_members']:,}; subclasses: "
-                 + ", ".join(f"{k} {v:,}" for k, v in s["subclass_members"].items()))
-    lines.append(f"{s['problems']:,} values could not be read (problems.csv); written to {out_dir}/")
-    return "\n".join(lines)
-
-
-def clean_command(args: argparse.Namespace) -> int:
-    """``ta-analysis clean``."""
-    definition = ClassDefinition(
-        class_start=args.class_start or ClassDefinition().class_start, class_end=args.class_end)
-    key = anonymise.load_key()
-    if key.is_default and not _is_sample(args.inputs):
-        print(f"ta-analysis: warning: no secret hash key set ({anonymise.KEY_ENV}); using the public "
-              "default, fit only for the synthetic sample", file=sys.stderr)
-    result = clean(args.inputs, mapping=args.mapping, as_of=args.as_of, definition=definition, key=key,
-                   progress=not args.quiet and sys.stderr.isatty())
-    write(result, args.out)
-    print(closing_summary(result, args.out))
-    return 0

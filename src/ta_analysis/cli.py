@@ -113,37 +113,123 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(args: argparse.Namespace) -> int:
-    if args.command == "synth":
-        from ta_analysis.synth import synth
+# --- the commands (the library is imported inside each, so that --help answers at once) ---------
 
-        synth(args.rows, args.seed, args.out, args.truth, kind=args.kind)
-        print(f"wrote {args.out}" + (f" and {args.truth}" if args.truth else ""))
-        return 0
-    if args.command == "clean":
-        from ta_analysis.clean import clean_command
+def clean_command(args: argparse.Namespace) -> int:
+    """``ta-analysis clean``: clean intake exports into the processed folder."""
+    from ta_analysis import anonymise
+    from ta_analysis.clean import clean, write
+    from ta_analysis.definitions import ClassDefinition
 
-        return clean_command(args)
-    if args.command == "summary":
-        from ta_analysis.summary import summary_command
+    definition = ClassDefinition(
+        class_start=args.class_start or ClassDefinition().class_start, class_end=args.class_end)
+    key = anonymise.load_key()
+    if key.is_default and not _is_sample(args.inputs):
+        print(f"ta-analysis: warning: no secret hash key set ({anonymise.KEY_ENV}); using the public "
+              "default, fit only for the synthetic sample", file=sys.stderr)
+    result = clean(args.inputs, mapping=args.mapping, as_of=args.as_of, definition=definition, key=key,
+                   progress=not args.quiet and sys.stderr.isatty())
+    write(result, args.out)
+    print(closing_summary(result.summary, args.out))
+    return 0
 
-        return summary_command(args)
-    if args.command == "report":
-        from ta_analysis.render import report_command
 
-        return report_command(args)
-    if args.command == "complaints":
-        from ta_analysis.complaints import complaints_command
+def _is_sample(paths: list[Path]) -> bool:
+    from ta_analysis import config
+    from ta_analysis.read import sha256_file
 
-        return complaints_command(args)
-    raise AssertionError(args.command)  # pragma: no cover (argparse enforces the choices)
+    sample = config.SAMPLE_EXPORT
+    if not sample.exists():
+        return False
+    digest = sha256_file(sample)
+    return all(sha256_file(p) == digest for p in paths if Path(p).exists())
+
+
+def closing_summary(s: dict, out_dir: Path) -> str:
+    """What a clean did, in a few lines: records by fate and rule, members, values not read."""
+    from ta_analysis.clean import FATES
+
+    lines = [f"{s['input_records']:,} records in from {len(s['inputs'])} file(s); as of {s['parameters']['as_of']}, "
+             f"class period {s['parameters']['class_start']} to {s['parameters']['class_end']}"]
+    for fate in FATES:
+        lines.append(f"  {fate:<12}{s['fates'][fate]:>9,}")
+        for r in s["by_rule"]:
+            if r["fate"] == fate:
+                lines.append(f"      {r['rule']:<32}{r['records']:>7,}")
+    lines.append(f"  {'reconciles':<12}{'yes' if s['reconciles'] else 'NO'}")
+    lines.append(f"class members (distinct claimants): {s['class_members']:,}; subclasses: "
+                 + ", ".join(f"{k} {v:,}" for k, v in s["subclass_members"].items()))
+    lines.append(f"{s['problems']:,} values could not be read (problems.csv); written to {out_dir}/")
+    return "\n".join(lines)
+
+
+def summary_command(args: argparse.Namespace) -> int:
+    """``ta-analysis summary``: the headline figures of a processed folder."""
+    import json
+
+    from ta_analysis.summary import format_headline, headline_for, load_processed
+
+    processed = load_processed(args.processed)
+    h = headline_for(processed, as_of=args.as_of, class_start=args.class_start, class_end=args.class_end,
+                     n_boot=args.draws, seed=args.seed)
+    print(json.dumps(h, indent=2) if args.json else format_headline(h))
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    """``ta-analysis report``: execute the notebooks and render the reports."""
+    from ta_analysis.render import NotebookFailed, report
+
+    try:
+        index = report(args.processed, args.out, as_of=args.as_of, class_start=args.class_start,
+                       class_end=args.class_end, named_plaintiffs=args.named_plaintiffs, draws=args.draws,
+                       seed=args.seed, progress=not args.quiet, complaints_dir=args.complaints)
+    except NotebookFailed as exc:
+        print(f"ta-analysis: report failed: {exc}; the previous reports in {args.out} are unchanged",
+              file=sys.stderr)
+        return 1
+    print(f"wrote {index} and the reports beside it")
+    return 0
+
+
+def complaints_command(args: argparse.Namespace) -> int:
+    """``ta-analysis complaints``: clean and code complaint-database exports."""
+    from ta_analysis.complaints import run
+
+    s = run(args.inputs, args.format, args.mapping, args.out, company=args.company, keyword=args.keyword,
+            intake_dir=args.intake)
+    for f in s["inputs"]:
+        print(f"{f['file']}: {f['records']:,} records; {f['not_selected']:,} not selected; "
+              f"{f['kept']:,} kept, {f['duplicate']:,} duplicates, {f['quarantined']:,} quarantined; "
+              f"reconciles: {'yes' if f['reconciles'] else 'NO'}")
+    print(f"{s['kept']:,} complaints kept; {s['purchase_disputes']:,} purchase disputes; codes: "
+          + ", ".join(f"{k} {v:,}" for k, v in s["codes"].items()) + f" (codebook {s['codebook_version']})")
+    if "linkage" in s:
+        lk = s["linkage"]
+        print(f"linked to intake: {lk['complaints_linked']:,} complaints, {lk['intake_records_linked']:,} intake records "
+              f"(same claimant key, within {lk['window_days']} days); not merged")
+    print(f"written to {args.out}/")
+    return 0
+
+
+def synth_command(args: argparse.Namespace) -> int:
+    """``ta-analysis synth``: a seeded synthetic export."""
+    from ta_analysis.synth import synth
+
+    synth(args.rows, args.seed, args.out, args.truth, kind=args.kind)
+    print(f"wrote {args.out}" + (f" and {args.truth}" if args.truth else ""))
+    return 0
+
+
+COMMANDS = {"synth": synth_command, "clean": clean_command, "summary": summary_command,
+            "report": report_command, "complaints": complaints_command}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     try:
         args = build_parser().parse_args(argv)
-        return _run(args)
+        return COMMANDS[args.command](args)
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     except InputError as exc:

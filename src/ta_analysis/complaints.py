@@ -22,10 +22,10 @@ Examples:
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import io
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -35,33 +35,16 @@ import pyarrow.csv as pacsv
 
 from ta_analysis import anonymise, coder, textops
 from ta_analysis.errors import InputError
-from ta_analysis.outputs import git_commit, package_version, to_json_bytes, write_csv, write_outputs
+from ta_analysis.outputs import git_commit, lock_sha256, package_version, to_json_bytes, write_csv, write_outputs
 from ta_analysis.parse import parse_date
-from ta_analysis.read import detect_encoding, find_header_row
-from ta_analysis.schema import read_toml
+from ta_analysis import read
+from ta_analysis.schema import load_mapping
+from ta_analysis.vocab import read_crosswalk
 
 FIELDS = ["complaint_id", "date_received", "source", "company", "product", "sub_product", "issue",
           "sub_issue", "narrative", "company_response", "company_public_response", "state", "zip",
           "tags", "submitted_via", "date_sent_to_company", "timely_response", "consumer_disputed",
           "consent_provided", "email", "phone"]
-CFPB_COLUMNS = {
-    "Date received": "date_received", "Product": "product", "Sub-product": "sub_product", "Issue": "issue",
-    "Sub-issue": "sub_issue", "Consumer complaint narrative": "narrative",
-    "Company public response": "company_public_response", "Company": "company", "State": "state",
-    "ZIP code": "zip", "Tags": "tags", "Consumer consent provided?": "consent_provided",
-    "Submitted via": "submitted_via", "Date sent to company": "date_sent_to_company",
-    "Company response to consumer": "company_response", "Timely response?": "timely_response",
-    "Consumer disputed?": "consumer_disputed", "Complaint ID": "complaint_id",
-}
-CFPB_API_COLUMNS = {
-    "date_received": "date_received", "product": "product", "sub_product": "sub_product", "issue": "issue",
-    "sub_issue": "sub_issue", "complaint_what_happened": "narrative",
-    "company_public_response": "company_public_response", "company": "company", "state": "state",
-    "zip_code": "zip", "tags": "tags", "consumer_consent_provided": "consent_provided",
-    "submitted_via": "submitted_via", "date_sent_to_company": "date_sent_to_company",
-    "company_response": "company_response", "timely": "timely_response",
-    "consumer_disputed": "consumer_disputed", "complaint_id": "complaint_id",
-}
 # Issues of the CFPB taxonomy that a marketplace purchase never delivered produces.
 PURCHASE_DISPUTE = r"(?i)problem with a purchase|dispute about a purchase|purchase or transfer"
 # The marketplace and its payment channels.
@@ -80,12 +63,28 @@ def company_group(company: pd.Series) -> pd.Series:
 
 @dataclass
 class Source:
-    """How a file's columns map onto the complaint schema."""
+    """How a file's columns map onto the complaint schema.
+
+    Attributes:
+        columns: export header -> canonical field, for the headers the file has.
+        source: what the source is called in the outputs.
+        absent: canonical fields the source can carry but this file lacks (listed in the summary).
+    """
 
     columns: dict[str, str]
     source: str
     day_first: bool = False
     mapping_sha256: str | None = None
+    absent: list[str] = field(default_factory=list)
+
+
+REQUIRED = ("complaint_id", "date_received")
+
+
+@lru_cache(maxsize=1)
+def cfpb_columns() -> pd.DataFrame:
+    """The CFPB export's published and API column names (``data/cfpb_columns.csv``)."""
+    return read_crosswalk("cfpb_columns.csv")
 
 
 def load_source(fmt: str, mapping: Path | None) -> Source | None:
@@ -98,31 +97,33 @@ def load_source(fmt: str, mapping: Path | None) -> Source | None:
         raise InputError(f"unknown --format {fmt!r}; use cfpb or mapped")
     if mapping is None:
         raise InputError("--format mapped needs --mapping FILE (a TOML file with [columns] and [options])")
-    doc = read_toml(mapping)
-    cols = doc.get("columns", {})
-    bad = {h: f for h, f in cols.items() if f not in FIELDS}
-    if bad:
-        h, f = next(iter(bad.items()))
-        raise InputError(f"[columns] maps {h!r} to unknown field {f!r}; fields: {', '.join(FIELDS)}", file=str(mapping))
-    for need in ("complaint_id", "date_received"):
-        if need not in cols.values():
+    m = load_mapping(mapping, "complaints", fields=tuple(FIELDS))
+    for need in REQUIRED:
+        if need not in m.columns.values():
             raise InputError(f"[columns] maps no header to {need}", file=str(mapping))
-    opts = doc.get("options", {})
-    return Source(columns=dict(cols), source=str(opts.get("source", mapping.stem)), day_first=bool(opts.get("day_first", False)),
-                  mapping_sha256=hashlib.sha256(mapping.read_bytes()).hexdigest())
+    return Source(columns=dict(m.columns), source=m.source or Path(mapping).stem, day_first=m.day_first,
+                  mapping_sha256=m.sha256)
 
 
 def _cfpb_source(headers: list[str], path: Path) -> Source:
-    """The CFPB column set a file uses, told by its complaint-id header."""
-    columns = CFPB_COLUMNS if "Complaint ID" in headers else CFPB_API_COLUMNS if "complaint_id" in headers else None
-    if columns is None:
+    """The CFPB column names a file uses (published or API), told by its complaint-id header.
+
+    Only the complaint id and the date received are indispensable; every other column may be
+    missing (the 2026 layout has no consent or disputed columns; some exports no narratives).
+    """
+    table = cfpb_columns()
+    for name_column in ("published_name", "api_name"):
+        names = dict(zip(table[name_column], table["canonical_field"]))
+        if any(names.get(h) == "complaint_id" for h in headers):
+            break
+    else:
         raise InputError("not a CFPB export: no 'Complaint ID' (or 'complaint_id') column; use --format mapped",
                          file=str(path))
-    missing = [h for h in columns if h not in headers]
+    present = {h: names[h] for h in headers if h in names}
+    missing = [h for h, f in names.items() if f in REQUIRED and h not in present]
     if missing:
-        raise InputError(f"not a complete CFPB export: no column(s) {', '.join(repr(m) for m in missing[:4])}",
-                         file=str(path))
-    return Source(columns=dict(columns), source="CFPB")
+        raise InputError(f"not a CFPB export: no {missing[0]!r} column", file=str(path))
+    return Source(columns=present, source="CFPB", absent=[f for h, f in names.items() if h not in present])
 
 
 @dataclass
@@ -135,20 +136,10 @@ class FileResult:
 
 def stream_file(path: Path, source: Source | None, *, company: str | None, keyword: str | None) -> tuple[FileResult, Source]:
     """Read one file block by block, keeping only the selected records (as canonical text)."""
-    if not path.exists():
-        raise InputError("no such file", file=str(path))
-    head = path.open("rb").read(1 << 20)
-    if not head.strip():
-        raise InputError("the file is empty", file=str(path))
-    encoding = detect_encoding(head, path)
-    sample = head.decode(encoding, errors="replace").lstrip("\ufeff")
-    import csv as _csv
-
-    first_rows = list(_csv.reader(io.StringIO("\n".join(sample.splitlines()[:50]))))
-    h = find_header_row(first_rows)
-    headers = [c.strip() for c in first_rows[h]] if first_rows else []
-    src = source or _cfpb_source(headers, path)
-    absent = [hdr for hdr in src.columns if hdr not in headers]
+    head = read.check_export(path)
+    layout = read.detect_layout(path, head)
+    src = source or _cfpb_source(layout.headers, path)
+    absent = [hdr for hdr in src.columns if hdr not in layout.headers]
     if absent:
         raise InputError(f"no column {absent[0]!r} named in the mapping", file=str(path))
     result = FileResult()
@@ -156,10 +147,10 @@ def stream_file(path: Path, source: Source | None, *, company: str | None, keywo
     with path.open("rb") as fh:
         raw = _HashingReader(fh, digest)
         reader = pacsv.open_csv(
-            raw, read_options=pacsv.ReadOptions(skip_rows=h + 1, column_names=headers, block_size=BLOCK_BYTES,
-                                                encoding="utf8" if encoding.startswith("utf") and encoding != "utf-16" else encoding),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in headers},
+            raw, read_options=pacsv.ReadOptions(skip_rows=layout.header_row, column_names=layout.headers,
+                                                block_size=BLOCK_BYTES, encoding=layout.arrow_encoding),
+            parse_options=pacsv.ParseOptions(delimiter=layout.delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in layout.headers},
                                                  include_columns=list(src.columns), strings_can_be_null=True,
                                                  null_values=[""]))
         for batch in reader:
@@ -313,7 +304,7 @@ def run(inputs: list[Path], fmt: str, mapping: Path | None, out_dir: Path, *, co
         "codes": {c: int(complaints[f"code_{c}"].sum()) for c in coder.CODES},
         "codebook_version": coder.CODEBOOK_VERSION,
         "company_groups": {k: int(v) for k, v in complaints["company_group"].value_counts().head(10).items()},
-        "package_version": package_version(), "git_commit": git_commit(),
+        "package_version": package_version(), "git_commit": git_commit(), "lock_sha256": lock_sha256(),
     }
     makers = {
         "complaints.csv": lambda p: write_csv(complaints, p),
@@ -329,20 +320,3 @@ def run(inputs: list[Path], fmt: str, mapping: Path | None, out_dir: Path, *, co
     makers["complaints_summary.json"] = lambda p: p.write_bytes(to_json_bytes(summary))
     write_outputs(out_dir, makers, anonymise.scan_file)
     return summary
-
-
-def complaints_command(args: argparse.Namespace) -> int:
-    s = run(args.inputs, args.format, args.mapping, args.out, company=args.company, keyword=args.keyword,
-            intake_dir=args.intake)
-    for f in s["inputs"]:
-        print(f"{f['file']}: {f['records']:,} records; {f['not_selected']:,} not selected; "
-              f"{f['kept']:,} kept, {f['duplicate']:,} duplicates, {f['quarantined']:,} quarantined; "
-              f"reconciles: {'yes' if f['reconciles'] else 'NO'}")
-    print(f"{s['kept']:,} complaints kept; {s['purchase_disputes']:,} purchase disputes; codes: "
-          + ", ".join(f"{k} {v:,}" for k, v in s["codes"].items()) + f" (codebook {s['codebook_version']})")
-    if "linkage" in s:
-        lk = s["linkage"]
-        print(f"linked to intake: {lk['complaints_linked']:,} complaints, {lk['intake_records_linked']:,} intake records "
-              f"(same claimant key, within {lk['window_days']} days); not merged")
-    print(f"written to {args.out}/")
-    return 0

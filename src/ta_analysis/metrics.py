@@ -30,12 +30,12 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from ta_analysis.clean import CUSTOMS_GRACE_DAYS, ClassDefinition, class_rules, never_delivered
+from ta_analysis import definitions as d
+from ta_analysis.definitions import (CUSTOMS_GRACE_DAYS, DELIVERED, NO_RESPONSE_DAYS, RESOLVED, SHORT_PAID,
+                                     SUBCLASSES, ClassDefinition, mark_class, never_delivered)
 
 CAVEAT = ("Intake complainants, not a statistical sample: these figures describe the people who "
           "contacted the firm, not all Trade Assurance buyers.")
-RESOLVED = ["full_refund", "partial_refund", "denied"]
-NO_RESPONSE_DAYS = 60
 MIN_N = 30
 DEFAULT_BOOT = 2000
 DEFAULT_SEED = 20231
@@ -143,7 +143,7 @@ def denied_refund_rate(df: pd.DataFrame, by: str | None = None, *, as_of: date |
     outcome = _outcome(df, as_of, judgements)
     return _rate(df, "denied_refund_rate", "commonality", population_name, by, method, min_n,
                  lambda p: outcome[p.index].eq("denied"),
-                 lambda p: outcome[p.index].isin(RESOLVED),
+                 lambda p: outcome[p.index].isin(list(RESOLVED)),
                  lambda p, den: _claim_exclusions(p, outcome[p.index], den))
 
 
@@ -152,10 +152,10 @@ def denied_or_short_paid_rate(df: pd.DataFrame, by: str | None = None, *, as_of:
                               min_n: int = MIN_N, population_name: str = "class") -> pd.DataFrame:
     """(Claims denied + partially refunded) / claims resolved."""
     outcome = _outcome(df, as_of, judgements)
-    bad = ["denied", "partial_refund"] if judgements.partial_is_short_paid else ["denied"]
+    bad = list(SHORT_PAID) if judgements.partial_is_short_paid else ["denied"]
     return _rate(df, "denied_or_short_paid_rate", "commonality", population_name, by, method, min_n,
                  lambda p: outcome[p.index].isin(bad),
-                 lambda p: outcome[p.index].isin(RESOLVED),
+                 lambda p: outcome[p.index].isin(list(RESOLVED)),
                  lambda p, den: _claim_exclusions(p, outcome[p.index], den))
 
 
@@ -189,7 +189,7 @@ def late_delivery_rate(df: pd.DataFrame, by: str | None = None, *, method: str =
                        min_n: int = MIN_N, population_name: str = "class") -> pd.DataFrame:
     """Orders delivered late / orders delivered (delivered, late, partial)."""
     status = df["delivery_status"].astype("str")
-    delivered = status.isin(["delivered", "late", "partial"])
+    delivered = status.isin(list(DELIVERED))
     return _rate(df, "late_delivery_rate", "commonality", population_name, by, method, min_n,
                  lambda p: status[p.index].eq("late"), lambda p: delivered[p.index],
                  lambda p, den: {"not delivered or unknown": int((~den).sum())})
@@ -227,7 +227,7 @@ def customs_reimbursed_nothing(df: pd.DataFrame, by: str | None = None, *, metho
     A missing reimbursement counts as nothing reimbursed (the buyer reported fees and no money back).
     """
     paid = _fees_paid(df)
-    nothing = df["customs_fees_reimbursed_usd"].fillna(0).le(0)
+    nothing = d.reimbursed_nothing(df["customs_fees_reimbursed_usd"])
     return _rate(df, "customs_reimbursed_nothing", "damages", population_name, by, method, min_n,
                  lambda p: nothing[p.index], lambda p: paid[p.index],
                  lambda p, den: {"no customs fees paid (or amount unknown)": int((~den).sum())})
@@ -265,7 +265,7 @@ def unreimbursed_customs_fees(df: pd.DataFrame, by: str | None = None, *, n_boot
     for group, part in _groups(df, by):
         paid = _fees_paid(part)
         p = part[paid]
-        owed = (p["customs_fees_paid_usd"] - p["customs_fees_reimbursed_usd"].fillna(0)).clip(lower=0)
+        owed = d.unreimbursed_fees(p["customs_fees_paid_usd"], p["customs_fees_reimbursed_usd"])
         per_claimant = owed.groupby(p["claimant_key"].to_numpy()).sum()
         totals = _bootstrap_totals(per_claimant, n_boot, seed)
         means = _bootstrap_means(owed, p["claimant_key"], n_boot, seed) if len(p) else np.full(n_boot, np.nan)
@@ -276,7 +276,7 @@ def unreimbursed_customs_fees(df: pd.DataFrame, by: str | None = None, *, n_boot
             "total": round(float(owed.sum()), 2), "mean": float(owed.mean()) if len(p) else float("nan"),
             "median": float(owed.median()) if len(p) else float("nan"),
             "p90": float(owed.quantile(0.9)) if len(p) else float("nan"),
-            "share_reimbursed_nothing": float(p["customs_fees_reimbursed_usd"].fillna(0).le(0).mean()) if len(p) else float("nan"),
+            "share_reimbursed_nothing": float(d.reimbursed_nothing(p["customs_fees_reimbursed_usd"]).mean()) if len(p) else float("nan"),
             "total_ci_low": float(np.percentile(totals, 2.5)), "total_ci_high": float(np.percentile(totals, 97.5)),
             "mean_ci_low": float(np.percentile(means, 2.5)), "mean_ci_high": float(np.percentile(means, 97.5)),
             "method": f"percentile bootstrap over claimants, {n_boot} draws, seed {seed}",
@@ -295,16 +295,14 @@ def order_losses(df: pd.DataFrame, as_of: date, judgements: Judgements = Judgeme
     unrefunded value that cannot be computed (order value in USD unknown) as 0 and marking the
     order ``unknown`` so the gap is reported, not hidden.
     """
-    nd = delivery_outcome(df, as_of, judgements).fillna(False).astype(bool)
-    outcome = df["claim_outcome"].astype("str")
-    short = ["denied", "partial_refund"] if judgements.partial_is_short_paid else ["denied"]
-    applies = nd | outcome.isin(short)
+    short = SHORT_PAID if judgements.partial_is_short_paid else ("denied",)
+    applies = d.loss_applies(delivery_outcome(df, as_of, judgements), df["claim_outcome"], short)
     order_usd, refund_usd = df["order_amount_usd"], df["refund_amount_usd"]
     fees_paid_usd, fees_back_usd = df["customs_fees_paid_usd"], df["customs_fees_reimbursed_usd"]
     if judgements.fx_date != "order_date":
         order_usd, refund_usd, fees_paid_usd, fees_back_usd = _reconvert(df, judgements.fx_date)
-    unrefunded = (order_usd - refund_usd.fillna(0)).clip(lower=0).where(applies, 0.0)
-    fees = (fees_paid_usd - fees_back_usd.fillna(0)).clip(lower=0).fillna(0.0)
+    unrefunded = d.unrefunded_value(order_usd, refund_usd).where(applies, 0.0)
+    fees = d.unreimbursed_fees(fees_paid_usd, fees_back_usd).fillna(0.0)
     unknown = applies & unrefunded.isna()
     loss = unrefunded.fillna(0.0) + fees
     return pd.DataFrame({"claimant_key": df["claimant_key"], "applies": applies, "unrefunded": unrefunded,
@@ -358,7 +356,7 @@ def out_of_pocket_loss(df: pd.DataFrame, *, as_of: date, judgements: Judgements 
 def numerosity(df: pd.DataFrame) -> pd.DataFrame:
     """Distinct class members and subclass members."""
     rows = [("class", df)] + [(name, df[df[f"subclass_{name}"].astype(bool)])
-                              for name in ["refund_denial", "customs_fee", "non_delivery"]]
+                              for name in SUBCLASSES]
     return pd.DataFrame([{"metric": "members", "rule23": "numerosity", "group": name,
                           "members": int(part["claimant_key"].nunique()), "orders": int(len(part)), "caveat": CAVEAT}
                          for name, part in rows])
@@ -432,25 +430,8 @@ def place_claimants(df: pd.DataFrame, keys: list[str], *, as_of: date,
 # --- population, sensitivity and the headline ---------------------------------------------------
 
 def reclassify(intake: pd.DataFrame, definition: ClassDefinition) -> pd.DataFrame:
-    """Recompute class membership of the analysed rows for another class definition."""
-    rules = class_rules(intake, definition)
-    out = intake.copy()
-    out["class_rules_failed"] = rules
-    out["in_class"] = rules.eq("")
-    for name in ["refund_denial", "customs_fee", "non_delivery"]:
-        col = f"subclass_{name}"
-        base = intake[col] | (~intake["in_class"] & _subclass_if_in(intake, name))
-        out[col] = out["in_class"] & base
-    return out
-
-
-def _subclass_if_in(intake: pd.DataFrame, name: str) -> pd.Series:
-    """Subclass membership a row would have if it were in the class (same rules as cleaning)."""
-    if name == "refund_denial":
-        return intake["claim_outcome"].astype("str").isin(["denied", "partial_refund"])
-    if name == "customs_fee":
-        return intake["customs_fees_unreimbursed_usd"].gt(0).fillna(False).astype(bool)
-    return intake["never_delivered"].fillna(False).astype(bool)
+    """Class membership and subclasses of the analysed rows under another class definition."""
+    return mark_class(intake, definition)
 
 
 def extrapolate(*_args, sampling_design: object = None, **_kwargs):
@@ -472,7 +453,7 @@ def _headline_figures(df: pd.DataFrame, as_of: date, j: Judgements, n_boot: int,
     return {
         "class_members": int(df["claimant_key"].nunique()),
         "subclass_members": {name: int(df.loc[df[f"subclass_{name}"].astype(bool), "claimant_key"].nunique())
-                             for name in ["refund_denial", "customs_fee", "non_delivery"]},
+                             for name in SUBCLASSES},
         "denied_refund_rate": rate(denied_refund_rate(df, as_of=as_of, judgements=j)),
         "denied_or_short_paid_rate": rate(denied_or_short_paid_rate(df, as_of=as_of, judgements=j)),
         "non_delivery_rate": rate(non_delivery_rate(df, as_of=as_of, judgements=j)),

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from ta_analysis import metrics
-from ta_analysis.clean import ClassDefinition
+from ta_analysis.definitions import ClassDefinition
 from ta_analysis.errors import InputError
 from ta_analysis.exhibits import Provenance, make_exhibit
 from ta_analysis.summary import Processed, load_processed

@@ -52,6 +52,14 @@ def git_commit() -> str | None:
         return None
 
 
+def lock_sha256() -> str | None:
+    """SHA-256 of ``requirements.lock``, the exact versions installed (None outside a checkout)."""
+    import hashlib
+
+    lock = PROJECT_ROOT / "requirements.lock"
+    return hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else None
+
+
 def _csv_table(df: pd.DataFrame, dates: tuple[str, ...] = ()):
     """The frame as an Arrow table for CSV: categories as text, the columns named in ``dates`` as
     dates (YYYY-MM-DD; they must hold no time of day). Formula cells: :func:`_neutralised`."""

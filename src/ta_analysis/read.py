@@ -89,21 +89,31 @@ def read_export(path: str | Path) -> RawExport:
             blank header names, or cannot be decoded; the message names the file.
     """
     path = Path(path)
+    head = check_export(path)
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES or head[:4] == b"PK\x03\x04":
+        return _read_excel(path, path.read_bytes(), sha256_file(path))
+    return _read_text(path, head, sha256_file(path))
+
+
+def check_export(path: Path) -> bytes:
+    """The first megabyte of an export file, after the checks every reader makes.
+
+    Raises:
+        InputError: the file is missing, is a folder, is an old-style .xls, or is empty.
+    """
     if not path.exists():
         raise InputError("no such file", file=str(path))
     if path.is_dir():
         raise InputError("is a folder, not an export file", file=str(path))
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
+    if path.suffix.lower() == ".xls":
         raise InputError("old-style .xls workbooks are not read; save the sheet as .xlsx or .csv",
                          file=str(path))
     with path.open("rb") as fh:
         head = fh.read(DETECT_BYTES)
     if not head.strip() and path.stat().st_size <= DETECT_BYTES:
         raise InputError("the file is empty", file=str(path))
-    if suffix in EXCEL_SUFFIXES or head[:4] == b"PK\x03\x04":
-        return _read_excel(path, path.read_bytes(), sha256_file(path))
-    return _read_text(path, head, sha256_file(path))
+    return head
 
 
 def detect_encoding(data: bytes, path: Path) -> str:
@@ -181,8 +191,40 @@ def _check_headers(headers: list[object], path: Path, header_row: int) -> list[s
     return clean
 
 
-def _read_text(path: Path, head: bytes, digest: str) -> RawExport:
-    """Text exports: sniffed on the first megabyte, then read by pyarrow straight from the file."""
+@dataclass(frozen=True)
+class TextLayout:
+    """How a text export is laid out, told from its first megabyte.
+
+    Attributes:
+        encoding: the text encoding (Python's name).
+        delimiter: the field delimiter.
+        header_row: the spreadsheet row number of the header (records start on the next row).
+        headers: the header names, trimmed (a blank one is ``_unnamed_<column number>``).
+    """
+
+    encoding: str
+    delimiter: str
+    header_row: int
+    headers: list[str]
+
+    @property
+    def utf8(self) -> bool:
+        return self.encoding.replace("-", "_").lower() in ("utf_8", "utf8", "utf_8_sig")
+
+    @property
+    def arrow_encoding(self) -> str:
+        """The encoding as pyarrow's CSV reader names it (it skips a UTF-8 byte-order mark itself)."""
+        return "utf8" if self.utf8 else self.encoding
+
+
+def detect_layout(path: Path, head: bytes) -> TextLayout:
+    """The encoding, delimiter and header row of a text export whose first bytes are ``head``.
+
+    Intake and complaint exports both go through it.
+
+    Raises:
+        InputError: no text encoding fits, or no table (one column, or no header) is found.
+    """
     encoding = detect_encoding(head, path)
     utf8 = encoding.replace("-", "_").lower() in ("utf_8", "utf8", "utf_8_sig")
     head_text = head.decode(encoding if not utf8 else "utf-8", errors="replace").lstrip("\ufeff")
@@ -197,6 +239,14 @@ def _read_text(path: Path, head: bytes, digest: str) -> RawExport:
             f"found a single column {headers[0][:60]!r}: the delimiter is none of comma, semicolon, "
             "tab or pipe, or this is not a table", file=str(path)) if headers else InputError(
             "no header row found", file=str(path))
+    return TextLayout(encoding, delimiter, h + 1, headers)
+
+
+def _read_text(path: Path, head: bytes, digest: str) -> RawExport:
+    """Text exports: sniffed on the first megabyte, then read by pyarrow straight from the file."""
+    layout = detect_layout(path, head)
+    encoding, delimiter, headers, utf8 = layout.encoding, layout.delimiter, layout.headers, layout.utf8
+    h = layout.header_row - 1
     bad_rows: list[pacsv.InvalidRow] = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
@@ -244,7 +294,7 @@ def _arrow_read(path: Path, h: int, headers: list[str], utf8: bool, encoding: st
     return pacsv.read_csv(
         str(path),  # pyarrow skips a UTF-8 byte-order mark and transcodes other encodings itself
         read_options=pacsv.ReadOptions(skip_rows=h + 1, column_names=headers, block_size=block_size,
-                                       encoding="utf8" if utf8 else encoding),
+                                       encoding="utf8" if utf8 else encoding),  # as TextLayout.arrow_encoding
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
                                          invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in headers},

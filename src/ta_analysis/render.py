@@ -9,7 +9,6 @@ so a failure names the notebook and the cell and leaves the previous reports in 
 
 from __future__ import annotations
 
-import argparse
 import html
 import json
 import re
@@ -174,16 +173,3 @@ def refresh_notebooks(folder: Path = config.NOTEBOOKS_DIR) -> None:
     for path in notebooks(folder):
         execute(path, path, {}, progress=False)
         print(f"executed {path.name}")
-
-
-def report_command(args: argparse.Namespace) -> int:
-    try:
-        index = report(args.processed, args.out, as_of=args.as_of, class_start=args.class_start,
-                       class_end=args.class_end, named_plaintiffs=args.named_plaintiffs, draws=args.draws,
-                       seed=args.seed, progress=not args.quiet, complaints_dir=args.complaints)
-    except NotebookFailed as exc:
-        print(f"ta-analysis: report failed: {exc}; the previous reports in {args.out} are unchanged",
-              file=sys.stderr)
-        return 1
-    print(f"wrote {index} and the reports beside it")
-    return 0

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
 from ta_analysis.errors import InputError
 from ta_analysis.vocab import read_crosswalk
 
@@ -61,7 +63,6 @@ FIELDS: dict[str, str] = {
 }
 REQUIRED = ["intake_id", "submitted_at", "order_id", "order_date", "order_amount"]
 IDENTITY = ["email", "phone", "claimant_key"]  # at least one is required
-OPTIONS = {"day_first": bool, "default_currency": str}
 
 
 def header_key(header: str) -> str:
@@ -84,50 +85,149 @@ def builtin_aliases() -> dict[str, str]:
     return out
 
 
+# The vocabulary each field's values map onto ([values.<field>] in a mapping file).
+VALUE_VOCABULARIES = {
+    "buyer_type": "buyer_type", "delivery_status": "delivery_status", "claim_outcome": "claim_outcome",
+    "issues": "issue", "trade_assurance": "boolean", "claim_filed": "boolean", "evidence_kept": "boolean",
+    "claimant_state": "us_state", "claimant_country": "country", "order_currency": "currency",
+    "customs_fees_currency": "currency",
+}
+
+
+@dataclass(frozen=True)
+class MappingKind:
+    """What a mapping file may say for one kind of export."""
+
+    fields: tuple[str, ...]
+    options: dict[str, type]
+    values: bool  # whether [values.<field>] sections are allowed
+
+
+MAPPING_KINDS = {
+    "intake": MappingKind(tuple(FIELDS), {"day_first": bool, "default_currency": str}, True),
+    # complaint exports: the canonical complaint fields (ta_analysis.complaints.FIELDS)
+    "complaints": MappingKind((), {"day_first": bool, "source": str}, False),
+}
+
+
 @dataclass
 class Mapping:
-    """A user mapping file: extra header aliases and export options."""
+    """A user mapping file: extra header aliases, export options and value mappings.
+
+    Attributes:
+        columns: export header -> canonical field.
+        day_first: slash dates are day first when the data themselves do not tell.
+        default_currency: the currency of amounts that name none anywhere.
+        source: what a complaint source is called (complaint exports).
+        values: canonical field -> spelling key (:func:`ta_analysis.vocab.key`) -> canonical value,
+            or None for a spelling that means "missing".
+        path: the file.
+    """
 
     columns: dict[str, str] = field(default_factory=dict)
     day_first: bool = False
     default_currency: str | None = None
+    source: str | None = None
+    values: dict[str, dict[str, str | None]] = field(default_factory=dict)
     path: Path | None = None
+
+    @property
+    def sha256(self) -> str | None:
+        import hashlib
+
+        return None if self.path is None else hashlib.sha256(Path(self.path).read_bytes()).hexdigest()
 
 
 def read_toml(path: Path) -> dict:
     """A mapping file's contents; a missing or malformed file is an InputError naming it."""
     if not path.exists():
         raise InputError("no such mapping file", file=str(path))
+    if not path.is_file():
+        raise InputError("is not a file", file=str(path))
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid TOML: {exc}", file=str(path)) from None
 
 
-def load_mapping(path: str | Path | None) -> Mapping:
-    """Read a TOML mapping file; every error names the file and the bad entry."""
+def _closest(value: object, choices) -> str:
+    close = difflib.get_close_matches(str(value), [str(c) for c in choices], n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def load_mapping(path: str | Path | None, kind: str = "intake", fields: tuple[str, ...] | None = None) -> Mapping:
+    """Read a TOML mapping file for an intake or a complaint export: one loader, one set of checks.
+
+    Every error names the file and the bad entry, with the closest valid name or value: an
+    unknown section, a header mapped to an unknown field, an unknown option or one of the wrong
+    type (``day_first = "no"`` is refused: TOML's true and false are the booleans), a value
+    mapped to something outside its field's vocabulary.
+
+    Args:
+        path: the file (None: no mapping).
+        kind: ``intake`` or ``complaints`` (:data:`MAPPING_KINDS`).
+        fields: the canonical fields headers may map to (default: the kind's).
+    """
+    spec = MAPPING_KINDS[kind]
     if path is None:
         return Mapping()
     path = Path(path)
     doc = read_toml(path)
-    unknown_sections = set(doc) - {"columns", "options"}
+    fields = fields or spec.fields
+    sections = {"columns", "options"} | ({"values"} if spec.values else set())
+    unknown_sections = sorted(set(doc) - sections)
     if unknown_sections:
-        raise InputError(f"unknown section(s) {sorted(unknown_sections)}; expected [columns] and [options]",
-                         file=str(path))
+        raise InputError(f"unknown section [{unknown_sections[0]}]{_closest(unknown_sections[0], sections)} "
+                         f"(a {kind} mapping has {', '.join(f'[{x}]' for x in sorted(sections))})", file=str(path))
     columns = doc.get("columns", {})
+    if not isinstance(columns, dict):
+        raise InputError("[columns] must be a table of \"export header\" = \"field\"", file=str(path))
     for header, fld in columns.items():
-        if fld not in FIELDS:
-            close = difflib.get_close_matches(str(fld), list(FIELDS), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise InputError(f"[columns] maps {header!r} to unknown field {fld!r}{hint}", file=str(path))
+        if fld not in fields:
+            raise InputError(f"[columns] maps {header!r} to unknown field {fld!r}{_closest(fld, fields)}",
+                             file=str(path))
     options = doc.get("options", {})
     for name, value in options.items():
-        if name not in OPTIONS:
-            raise InputError(f"unknown option {name!r} in [options]; known: {sorted(OPTIONS)}", file=str(path))
-        if not isinstance(value, OPTIONS[name]):
-            raise InputError(f"option {name} must be {OPTIONS[name].__name__}, got {value!r}", file=str(path))
+        if name not in spec.options:
+            raise InputError(f"unknown option {name!r} in [options]{_closest(name, spec.options)} "
+                             f"(known: {', '.join(sorted(spec.options))})", file=str(path))
+        want = spec.options[name]
+        if not isinstance(value, want) or (want is not bool and isinstance(value, bool)):
+            kind_word = "true or false (no quotes)" if want is bool else "text in quotes"
+            raise InputError(f"option {name} must be {kind_word}, got {value!r}", file=str(path))
+    values = _load_values(doc.get("values", {}), path)
     return Mapping(columns=dict(columns), day_first=options.get("day_first", False),
-                   default_currency=options.get("default_currency"), path=path)
+                   default_currency=options.get("default_currency"), source=options.get("source"),
+                   values=values, path=path)
+
+
+def _load_values(section: object, path: Path) -> dict[str, dict[str, str | None]]:
+    """[values.<field>] "spelling" = "canonical value" ('' for a spelling that means missing)."""
+    from ta_analysis.vocab import canonical_values, key
+
+    if not isinstance(section, dict):
+        raise InputError("[values] must hold tables such as [values.claim_outcome]", file=str(path))
+    out: dict[str, dict[str, str | None]] = {}
+    for fld, table in section.items():
+        if fld not in VALUE_VOCABULARIES:
+            raise InputError(f"[values.{fld}]: {fld!r} is not a field with a vocabulary"
+                             f"{_closest(fld, VALUE_VOCABULARIES)} (fields: {', '.join(VALUE_VOCABULARIES)})",
+                             file=str(path))
+        if not isinstance(table, dict):
+            raise InputError(f"[values.{fld}] must be a table of \"spelling\" = \"value\"", file=str(path))
+        valid = canonical_values(VALUE_VOCABULARIES[fld])
+        spellings: dict[str, str | None] = {}
+        for spelling, value in table.items():
+            if not isinstance(value, str) or (value and value not in valid):
+                raise InputError(f"[values.{fld}] maps {spelling!r} to {value!r}, which is not a {fld} value"
+                                 f"{_closest(value, valid)} (values: {', '.join(valid)}; \"\" means missing)",
+                                 file=str(path))
+            k = key(pd.Series([spelling], dtype="str")).iloc[0]
+            if k in spellings and spellings[k] != (value or None):
+                raise InputError(f"[values.{fld}] maps {spelling!r} twice, to different values", file=str(path))
+            spellings[k] = value or None
+        out[fld] = spellings
+    return out
 
 
 @dataclass

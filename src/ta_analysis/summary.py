@@ -1,13 +1,9 @@
 """The headline figures of a processed folder, for people and as JSON (``ta-analysis summary``).
 
-Examples:
-    >>> fmt_rate({"numerator": 3, "denominator": 12, "estimate": 0.25, "ci_low": 0.089, "ci_high": 0.532})
-    '25.0% (95% CI 8.9% to 53.2%; 3 of 12)'
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 from dataclasses import dataclass
 from datetime import date
@@ -16,8 +12,9 @@ from pathlib import Path
 import pandas as pd
 
 from ta_analysis import metrics
-from ta_analysis.clean import ClassDefinition
+from ta_analysis.definitions import ClassDefinition
 from ta_analysis.errors import InputError
+from ta_analysis.formatting import fmt_rate, pct, usd
 
 
 @dataclass
@@ -67,19 +64,6 @@ def headline_for(processed: Processed, *, as_of: date | None = None, class_start
     return h
 
 
-def pct(x: float) -> str:
-    return "n/a" if x != x else f"{100 * x:.1f}%"
-
-
-def usd(x: float) -> str:
-    return "n/a" if x != x else f"${x:,.0f}"
-
-
-def fmt_rate(r: dict) -> str:
-    return (f"{pct(r['estimate'])} (95% CI {pct(r['ci_low'])} to {pct(r['ci_high'])}; "
-            f"{r['numerator']:,} of {r['denominator']:,})")
-
-
 def format_headline(h: dict) -> str:
     """The headline figures as short lines a person reads."""
     s = h["subclass_members"]
@@ -101,11 +85,3 @@ def format_headline(h: dict) -> str:
         f"to {usd(loss['ci_high'])}); {pct(loss['share_zero'])} of members show no loss.",
         h["caveat"],
     ])
-
-
-def summary_command(args: argparse.Namespace) -> int:
-    processed = load_processed(args.processed)
-    h = headline_for(processed, as_of=args.as_of, class_start=args.class_start, class_end=args.class_end,
-                     n_boot=args.draws, seed=args.seed)
-    print(json.dumps(h, indent=2) if args.json else format_headline(h))
-    return 0

@@ -11,7 +11,8 @@ from datetime import date
 import pandas as pd
 
 from ta_analysis import metrics
-from ta_analysis.clean import CLASS_RULES, QUARANTINE_RULES
+from ta_analysis.clean import QUARANTINE_RULES
+from ta_analysis.definitions import CLASS_RULES, unreimbursed_fees
 from ta_analysis.exhibits import label
 from ta_analysis.schema import FIELDS
 
@@ -99,7 +100,7 @@ def fee_orders(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "claimant_key": p["claimant_key"], "buyer_type": p["buyer_type"], "claimant_state": p["claimant_state"],
         "paid_usd": p["customs_fees_paid_usd"], "reimbursed_usd": p["customs_fees_reimbursed_usd"].fillna(0.0),
-        "unreimbursed_usd": (p["customs_fees_paid_usd"] - p["customs_fees_reimbursed_usd"].fillna(0)).clip(lower=0),
+        "unreimbursed_usd": unreimbursed_fees(p["customs_fees_paid_usd"], p["customs_fees_reimbursed_usd"]),
     }).reset_index(drop=True)
 
 

@@ -69,6 +69,17 @@ def crosswalk(vocabulary: str) -> dict[str, str | None]:
 
 
 @lru_cache(maxsize=None)
+def canonical_values(vocabulary: str) -> tuple[str, ...]:
+    """The values a vocabulary maps onto, in report order where it has one."""
+    if vocabulary in CATEGORIES:
+        return tuple(CATEGORIES[vocabulary])
+    if vocabulary == "boolean":
+        return ("true", "false")
+    values = read_crosswalk(VOCABULARIES[vocabulary])["canonical_value"]
+    return tuple(sorted(set(values) - {""}))
+
+
+@lru_cache(maxsize=None)
 def patterns(vocabulary: str) -> list[tuple[str, str]]:
     table = read_crosswalk("patterns.csv")
     rows = table[table["vocabulary"] == vocabulary]

@@ -1,0 +1,93 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 01 · Data quality: where the data came from and what happened to every record
+#
+#
+# This notebook answers the first question an opposing expert asks: **which records were analysed,
+# and what happened to the others?** It reads the cleaning run's outputs (`intake.parquet`,
+# `audit.csv`, `problems.csv`, `cleaning_summary.json`): every input record has exactly one fate
+# (kept, excluded by the class definition, duplicate, or quarantined), and the counts reconcile.
+
+# %% tags=["parameters"]
+processed_dir = "../data/processed"  # folder written by `ta-analysis clean`
+output_dir = "../reports/exhibits"  # where exhibits are written
+complaints_dir = "../data/processed/complaints"  # folder written by `ta-analysis complaints`
+as_of = None  # YYYY-MM-DD, or None for the as-of date of the cleaning run
+class_start = None  # YYYY-MM-DD, or None for the class period of the cleaning run
+class_end = None
+named_plaintiffs = []  # claimant keys of the named plaintiffs
+draws = 2000  # bootstrap draws
+seed = 20231  # bootstrap seed
+
+# %%
+from ta_analysis import metrics, views
+from ta_analysis import notebook as nb
+from ta_analysis.exhibits import (binned, draw_flow, draw_grouped_rates, draw_histogram, draw_lines, draw_rates,
+                                  draw_stacked_counts)
+from ta_analysis import coder
+from ta_analysis.formatting import fmt_rate, pct, usd
+
+ctx = nb.setup(globals())
+nb.say(nb.provenance_text(ctx))
+
+# %% [markdown]
+# ## How many records came in, and does every one have a fate?
+
+# %%
+ledger = ctx.table("audit")
+flow = views.record_flow(ledger)
+nb.say(f"{len(ledger):,} input records; {ctx.cleaning['fates']['kept']:,} kept in the class, "
+       f"{ctx.cleaning['fates']['excluded']:,} excluded by the class definition, "
+       f"{ctx.cleaning['fates']['duplicate']:,} duplicates and {ctx.cleaning['fates']['quarantined']:,} quarantined. "
+       f"The fates {'reconcile' if ctx.cleaning['reconciles'] else 'DO NOT reconcile'} with the input.")
+flow
+
+# %% [markdown]
+# ## What does the record flow look like?
+
+# %%
+ctx.exhibit("EX-01", flow[["step", "fate", "rule", "records", "remaining"]], draw_flow(),
+            subtitle=f"All {len(ledger):,} input records, by fate and rule (removals in orange)",
+            note="Each record has exactly one fate; the removals add up to the input less the records kept.")
+
+# %% [markdown]
+# ## Which values could not be read, and which spellings were unknown?
+
+# %%
+problems = ctx.table("problems")
+nb.say(f"{len(problems):,} values could not be read. Each was left missing and recorded; "
+       "a record with one unreadable field is kept.")
+problems.groupby(["field", "problem"]).size().rename("values").reset_index().sort_values(["values", "field"], ascending=[False, True], ignore_index=True)
+
+# %%
+ctx.table("unmapped_spellings")
+
+# %% [markdown]
+# ## How complete is each field in the analysed records?
+
+# %%
+views.missing_by_field(ctx.intake, problems)
+
+# %% [markdown]
+# ## How many duplicates were there, and of what kind?
+
+# %%
+dups = ledger[ledger["fate"] == "duplicate"]
+nb.say(f"{len(dups):,} duplicate records: "
+       + "; ".join(f"{n:,} {r.replace('_', ' ')}" for r, n in dups["rule"].value_counts().sort_index().items())
+       + ". Each names the record it duplicates in `audit.csv`.")
+dups[["source_row", "intake_id", "rule", "duplicate_of_row"]].head(10)

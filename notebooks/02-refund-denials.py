@@ -1,0 +1,103 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 02 · Refund denials: how often were Trade Assurance claims denied?
+#
+#
+# This notebook answers **what share of resolved Trade Assurance claims were denied, or paid
+# short, and is that share the same across issue types, periods, buyer types and states?** It
+# uses the class records of the cleaning run. *Denied-refund rate* = claims denied ÷ claims
+# resolved (full refund + partial refund + denied); *denied-or-short-paid rate* = (denied +
+# partial) ÷ resolved. Pending, unanswered and withdrawn claims are not resolved and are left out
+# of the denominator (counted below). Intervals are 95% Wilson score intervals.
+
+# %% tags=["parameters"]
+processed_dir = "../data/processed"  # folder written by `ta-analysis clean`
+output_dir = "../reports/exhibits"  # where exhibits are written
+complaints_dir = "../data/processed/complaints"  # folder written by `ta-analysis complaints`
+as_of = None  # YYYY-MM-DD, or None for the as-of date of the cleaning run
+class_start = None  # YYYY-MM-DD, or None for the class period of the cleaning run
+class_end = None
+named_plaintiffs = []  # claimant keys of the named plaintiffs
+draws = 2000  # bootstrap draws
+seed = 20231  # bootstrap seed
+
+# %%
+from ta_analysis import metrics, views
+from ta_analysis import notebook as nb
+from ta_analysis.exhibits import (binned, draw_flow, draw_grouped_rates, draw_histogram, draw_lines, draw_rates,
+                                  draw_stacked_counts)
+from ta_analysis import coder
+from ta_analysis.formatting import fmt_rate, pct, usd
+
+ctx = nb.setup(globals())
+nb.say(nb.provenance_text(ctx))
+
+# %% [markdown]
+# ## What share of resolved claims were denied?
+
+# %%
+denied = metrics.denied_refund_rate(ctx.cls).iloc[0]
+short = metrics.denied_or_short_paid_rate(ctx.cls).iloc[0]
+nb.say(f"**{pct(denied['estimate'])}** of resolved claims were denied (95% CI {pct(denied['ci_low'])} to "
+       f"{pct(denied['ci_high'])}; {denied['numerator']:,} of {denied['denominator']:,}). "
+       f"Denied or paid short: **{pct(short['estimate'])}** ({short['numerator']:,} of {short['denominator']:,}). "
+       f"Left out as not resolved: {denied['excluded_reasons']}.")
+
+# %% [markdown]
+# ## Is the denial rate the same whatever the buyer complained about?
+
+# %%
+by_issue = metrics.denied_refund_rate(ctx.cls, by="issue")
+resolved = int(denied["denominator"])
+ctx.exhibit("EX-02", views.plotted_rates(by_issue), draw_rates(),
+            subtitle=f"Class members' resolved claims, n = {resolved:,} (a claim with several issues counts under each)",
+            note="Denied-refund rate = claims denied / claims resolved. Whiskers: 95% Wilson intervals.")
+views.rate_table(by_issue)
+
+# %% [markdown]
+# ## Has the denied-or-short-paid rate changed over time?
+
+# %%
+by_quarter = metrics.denied_or_short_paid_rate(ctx.cls, by="quarter")
+ctx.exhibit("EX-03", by_quarter[["group", "numerator", "denominator", "estimate", "ci_low", "ci_high", "small_group"]],
+            draw_lines(), subtitle=f"Class members' resolved claims by quarter of order, n = {resolved:,}",
+            note="Denied-or-short-paid rate = (denied + partial refunds) / claims resolved. Band: 95% Wilson interval.")
+views.rate_table(by_quarter)
+
+# %% [markdown]
+# ## Is it the same for individuals and small businesses, and across states?
+
+# %%
+views.rate_table(metrics.denied_refund_rate(ctx.cls, by="buyer_type"))
+
+# %%
+by_state = metrics.denied_refund_rate(ctx.cls, by="claimant_state")
+nb.say(f"{int(by_state['small_group'].sum())} of {len(by_state)} states have fewer than {metrics.MIN_N} resolved claims; "
+       "they are flagged, not hidden.")
+views.rate_table(by_state)
+
+# %% [markdown]
+# ## Do the differences between groups go beyond chance?
+
+# %%
+views.commonality(ctx.cls, as_of=ctx.as_of, by=["issue_customs", "buyer_type", "claimant_state"])
+
+# %% [markdown]
+# ## What reasons were given for the denials?
+
+# %%
+views.denial_reasons(ctx.cls)
