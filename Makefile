@@ -36,21 +36,28 @@ lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml (exact versio
 	$(BIN)/pip-compile --quiet --extra test --strip-extras --generate-hashes --allow-unsafe \
 		-o requirements.lock pyproject.toml
 
-report: clean-data ## clean, analyse and render the bundled samples, or EXPORT=data/raw/file.csv (data/processed/, reports/)
+report: clean-data ## clean, analyse and render the bundled sample, or EXPORT=file [COMPLAINTS=file] (data/processed/, reports/)
 	$(BIN)/ta-analysis report --processed $(PROCESSED) --out reports
 	$(BIN)/ta-analysis summary --processed $(PROCESSED)
 
-clean-data: $(STAMP) ## clean the intake export (EXPORT, default the sample) and the complaint sample into data/processed/
+# The synthetic complaint sample goes with the synthetic intake sample only: a real EXPORT is
+# reported with the complaint export given as COMPLAINTS, or with none.
+clean-data: $(STAMP) ## clean the intake export (EXPORT, default the sample) and its complaints into data/processed/
 	$(BIN)/ta-analysis clean $(EXPORT) --out $(PROCESSED)
-	$(BIN)/ta-analysis complaints $(COMPLAINTS_SAMPLE) --out $(PROCESSED)/complaints --intake $(PROCESSED)
+	@rm -rf $(PROCESSED)/complaints.previous
+	@if [ -n "$(COMPLAINTS)" ]; then \
+		$(BIN)/ta-analysis complaints $(COMPLAINTS) --out $(PROCESSED)/complaints --intake $(PROCESSED); \
+	elif [ "$(EXPORT)" = "$(SAMPLE)" ]; then \
+		$(BIN)/ta-analysis complaints $(COMPLAINTS_SAMPLE) --out $(PROCESSED)/complaints --intake $(PROCESSED); \
+	elif [ -e $(PROCESSED)/complaints ]; then \
+		mv $(PROCESSED)/complaints $(PROCESSED)/complaints.previous; \
+		echo "no COMPLAINTS given: the earlier complaint outputs were moved to $(PROCESSED)/complaints.previous"; \
+	fi
 
-test: $(STAMP) ## run every test, and nbval over the committed notebooks
-	$(BIN)/ta-analysis clean $(SAMPLE) --out $(PROCESSED) --quiet > /dev/null
-	$(BIN)/ta-analysis complaints $(COMPLAINTS_SAMPLE) --out $(PROCESSED)/complaints --intake $(PROCESSED) > /dev/null
-	$(BIN)/python -m pytest tests src/ta_analysis notebooks --doctest-modules --nbval --nbval-current-env \
-		--nbval-sanitize-with notebooks/sanitize.cfg
+test: $(STAMP) ## run every test, and nbval over the committed notebooks (in temporary folders: data/processed/ and reports/ are never touched)
+	$(BIN)/python -m pytest tests src/ta_analysis --doctest-modules
 
-notebooks: clean-data ## sync each notebook with its .py script (jupytext), then store its outputs on the sample
+notebooks: $(STAMP) ## sync each notebook with its .py script (jupytext), then store its outputs on the bundled sample
 	$(BIN)/jupytext --sync notebooks/[0-9]*.ipynb
 	$(BIN)/python -c "from ta_analysis.render import refresh_notebooks; refresh_notebooks()"
 

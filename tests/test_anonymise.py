@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -39,19 +41,22 @@ def test_keyed_hash_is_hmac_sha256_for_any_key_length(secret, local):
     assert got[0] == "C" + hmac.new(secret, identifier.encode("utf-8"), "sha256").hexdigest()[:24]
 
 
-def test_no_identifier_gives_no_key_and_a_given_key_is_kept():
-    key = anonymise.HashKey(b"k" * 32, "test")
-    email = pd.Series([None, None, "a@example.com"], dtype="str")
-    phone = pd.Series([None, "12", None], dtype="str")
-    given = pd.Series([None, None, "K-given"], dtype="str")
+def test_no_identifier_gives_no_key_and_a_given_key_is_hashed_never_published():
+    secret = b"k" * 32
+    key = anonymise.HashKey(secret, "test")
+    email = pd.Series([None, None, "a@example.com", None], dtype="str")
+    phone = pd.Series([None, "12", None, None], dtype="str")
+    given = pd.Series([None, None, None, "Jo Quill"], dtype="str")  # a "key" column that holds a name
     out = anonymise.claimant_keys(email, phone, given, key)
-    assert out.isna().tolist() == [True, True, False] and out[2] == "K-given"
+    assert out.isna().tolist() == [True, True, False, False]
+    assert out[3] == "C" + hmac.new(secret, b"key:Jo Quill", "sha256").hexdigest()[:24]
+    assert "Jo Quill" not in out.tolist()
 
 
 def test_generated_columns_are_left_as_they_are_and_the_rest_redacted():
     df = pd.DataFrame({"rule": pd.Series(["a@b.com"], dtype="str"), "other": pd.Series(["a@b.com"], dtype="str"),
                        "story": pd.Series(["call 2125550111"], dtype="str")})
-    out = anonymise.redact_frame(df, free_text=("story",), generated=("rule",))
+    out = anonymise.redact_frame(df, generated=("rule",))
     assert out.iloc[0].tolist() == ["a@b.com", "[EMAIL]", "call [PHONE]"]
     assert df.iloc[0].tolist() == ["a@b.com", "a@b.com", "call 2125550111"]  # the input is untouched
 

@@ -136,3 +136,33 @@ def test_a_semicolon_delimited_cfpb_export_goes_through_the_intake_reader(tmp_pa
     pd.DataFrame([row]).to_csv(p, sep=";", index=False)
     s = complaints.run([p], "cfpb", None, tmp_path / "o")
     assert s["kept"] == 1 and s["company_groups"] == {"Alibaba Group": 1}
+
+
+# --- complaint exports in any published layout ---------------------------------------------------
+
+@pytest.mark.parametrize("dropped, fields", [
+    (["Consumer consent provided?", "Consumer disputed?"], {"consent_provided", "consumer_disputed"}),  # mid-2026 on
+    (["Consumer consent provided?", "Consumer disputed?", "Consumer complaint narrative"],  # and no narratives
+     {"consent_provided", "consumer_disputed", "narrative"}),
+])
+def test_the_2026_layout_and_an_export_without_narratives_are_read(cfpb_sample, tmp_path, dropped, fields):
+    real = pd.read_csv(cfpb_sample, dtype=str, keep_default_na=False)
+    real.drop(columns=dropped).to_csv(tmp_path / "cfpb_2026.csv", index=False)
+    s = complaints.run([tmp_path / "cfpb_2026.csv"], "cfpb", None, tmp_path / "out")
+    assert s["records"] == len(real) and s["reconciles"]
+    absent = s["inputs"][0]["columns_absent"]
+    assert set(absent) == fields
+    kept = pd.read_parquet(tmp_path / "out" / "complaints.parquet")
+    assert len(kept) == s["kept"] > 0
+    if "Consumer complaint narrative" in dropped:
+        assert s["narrative_coding"].startswith("skipped: no record holds a narrative")
+        assert kept.filter(like="code_").isna().all().all()
+    else:
+        assert "narrative_coding" not in s
+
+
+def test_an_export_without_the_required_columns_names_them(cfpb_sample, tmp_path):
+    real = pd.read_csv(cfpb_sample, dtype=str, keep_default_na=False)
+    real.drop(columns=["Date received"]).to_csv(tmp_path / "x.csv", index=False)
+    with pytest.raises(InputError, match="Date received"):
+        complaints.run([tmp_path / "x.csv"], "cfpb", None, tmp_path / "out")

@@ -1,11 +1,16 @@
-"""Writing outputs: block-by-block CSV writing gives the bytes of one write, and its scan misses nothing."""
+"""Writing outputs: block-by-block CSV writing gives the bytes of one write; a run's files are scanned,
+published as one unit under a lock, and vouched for by a manifest written last."""
 
 from __future__ import annotations
+
+import os
+import re
 
 import pandas as pd
 import pytest
 
-from ta_analysis import anonymise, outputs
+from ta_analysis import outputs
+from ta_analysis.errors import InputError
 
 
 def _frame() -> pd.DataFrame:
@@ -24,34 +29,109 @@ def _frame() -> pd.DataFrame:
 def test_blocks_give_the_bytes_of_one_write(tmp_path, monkeypatch, chunk_rows):
     df = _frame()
     monkeypatch.setattr(outputs, "CSV_CHUNK_ROWS", chunk_rows)
-    found = outputs.write_csv(df, tmp_path / "a.csv", scan=anonymise.scan_buffer)
-    assert found == []
-    assert outputs.write_csv(df, tmp_path / "b.csv") is None  # no scan asked for
+    outputs.write_csv(df, tmp_path / "a.csv")
     whole = outputs.to_csv_bytes(df)
-    assert (tmp_path / "a.csv").read_bytes() == whole == (tmp_path / "b.csv").read_bytes()
+    assert (tmp_path / "a.csv").read_bytes() == whole
     assert whole.startswith(b'"text","n","x","flag","when","cat"\n"plain",1,1.5,true,2024-01-02 00:00:00,"a"\n')
     assert b"\"'=SUM(A1)\"" in whole and b"\"'@x\"" in whole and b"\"'-3\"" in whole  # formulas neutralised
 
 
 def test_an_empty_frame_writes_its_header(tmp_path):
-    outputs.write_csv(_frame().iloc[:0], tmp_path / "e.csv", scan=anonymise.scan_buffer)
+    outputs.write_csv(_frame().iloc[:0], tmp_path / "e.csv")
     assert (tmp_path / "e.csv").read_bytes() == b'"text","n","x","flag","when","cat"\n'
 
 
-@pytest.mark.parametrize("chunk_rows", [1, 2, 5])
-def test_the_scan_finds_identifiers_inside_blocks_and_across_their_seams(tmp_path, monkeypatch, chunk_rows):
-    monkeypatch.setattr(outputs, "CSV_CHUNK_ROWS", chunk_rows)
-    # Inside one cell.
-    df = pd.DataFrame({"t": pd.Series(["ok", "ok", "mail jo@example.com", "ok"], dtype="str")})
-    assert outputs.write_csv(df, tmp_path / "a.csv", scan=anonymise.scan_buffer) == ["e-mail address"]
-    # Across a line end: "415" ends one record and "555.0182" starts the next, which the bytes of
-    # the file read as the phone number 415 555.0182, whichever block each record is written in.
-    df = pd.DataFrame({"v": [1.0, 415.0, 555.0182, 2.0]})
-    assert b"415\n555.0182" in outputs.to_csv_bytes(df)
-    assert outputs.write_csv(df, tmp_path / "b.csv", scan=anonymise.scan_buffer) == ["phone number"]
-    assert anonymise.scan_file(tmp_path / "b.csv") == ["phone number"]
+# --- an output set is one unit ------------------------------------------------------------------
+
+def _files(df: pd.DataFrame, note: str = "fine") -> dict:
+    return {"t.csv": (df, lambda p: outputs.write_csv(df, p)),
+            "note.txt": (note, lambda p: p.write_text(note, encoding="utf-8"))}
 
 
+def test_a_run_publishes_its_files_with_a_manifest_and_leaves_other_files_alone(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mine.txt").write_text("an analyst's file")
+    (out / (outputs.STAGING + "old")).mkdir()  # left by a run that crashed
+    df = pd.DataFrame({"t": pd.Series(["a", "b"], dtype="str")})
+    outputs.write_outputs(out, _files(df), kind="clean")
+    manifest = outputs.read_manifest(out, "clean")
+    assert sorted(manifest["files"]) == ["note.txt", "t.csv"]
+    assert manifest["files"]["t.csv"]["sha256"] == outputs.sha256_of(out / "t.csv")
+    assert (out / "mine.txt").read_text() == "an analyst's file"
+    assert not list(out.glob(outputs.STAGING + "*"))
+    with pytest.raises(InputError, match="written by 'ta-analysis clean', not 'complaints'"):
+        outputs.read_manifest(out, "complaints")
+
+
+@pytest.mark.parametrize("where, content, column", [
+    ("t.csv", pd.DataFrame({"t": pd.Series(["ok", "mail jo@example.com"], dtype="str")}), "'t'"),
+    ("t.csv", pd.DataFrame({"call 212 555 0111": pd.Series(["ok"], dtype="str")}), "'(a column header)'"),
+    ("note.txt", "ring +44 20 7946 0018", "'(text)'"),
+])
+def test_an_identifier_anywhere_stops_the_write_and_names_file_column_and_kind_never_the_value(
+        tmp_path, where, content, column):
+    out = tmp_path / "out"
+    good = pd.DataFrame({"t": pd.Series(["a"], dtype="str")})
+    outputs.write_outputs(out, _files(good), kind="clean")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    files = _files(content) if where == "t.csv" else _files(good, content)
+    with pytest.raises(InputError) as e:
+        outputs.write_outputs(out, files, kind="clean")
+    message = str(e.value)
+    assert message.startswith(f"{where}: refusing to write") and column in message and "nothing was written" in message
+    assert "example.com" not in message and "555" not in message and "7946" not in message
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the previous run stands
+
+
+def test_files_changed_after_the_run_or_a_half_finished_run_are_refused(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    df = pd.DataFrame({"t": pd.Series(["a", "b"], dtype="str")})
+    outputs.write_outputs(out, _files(df), kind="clean")
+    (out / "note.txt").write_text("edited")
+    with pytest.raises(InputError, match="note.txt is missing or is not the file its run wrote"):
+        outputs.read_manifest(out, "clean")
+    # A crash between the renames: the old manifest is gone, the new one never written.
+    real = os.replace
+    calls = []
+
+    def crash_on_second(a, b):
+        calls.append(a)
+        if len(calls) == 2:
+            raise OSError("power cut")
+        return real(a, b)
+
+    monkeypatch.setattr(outputs.os, "replace", crash_on_second)
+    with pytest.raises(OSError, match="power cut"):
+        outputs.write_outputs(out, _files(df, "second run"), kind="clean")
+    monkeypatch.setattr(outputs.os, "replace", real)
+    with pytest.raises(InputError, match="no manifest.json: no finished 'ta-analysis clean' run wrote this folder"):
+        outputs.read_manifest(out, "clean")
+    assert not list(out.glob(outputs.STAGING + "*"))
+
+
+def test_a_second_run_into_a_folder_being_written_exits_at_once(tmp_path):
+    out = tmp_path / "out"
+    df = pd.DataFrame({"t": pd.Series(["a"], dtype="str")})
+    with outputs.locked(out):
+        with pytest.raises(InputError, match="another ta-analysis run is writing this folder"):
+            outputs.write_outputs(out, _files(df), kind="clean")
+    outputs.write_outputs(out, _files(df), kind="clean")  # free again once the first has finished
+
+
+@pytest.mark.parametrize("out, inputs, message", [
+    ("", (), "--out is empty"),
+    ("data/raw", (), "--out is data/raw or inside it"),
+    ("data/raw/sample/x", (), "--out is data/raw or inside it"),
+    ("in", ("in/export.csv",), "--out is the folder of the input export.csv"),
+    ("afile", (), "--out names a file, not a folder"),
+])
+def test_an_out_folder_that_would_overwrite_inputs_is_refused(tmp_path, monkeypatch, out, inputs, message):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(outputs, "DATA_RAW", tmp_path / "data" / "raw")
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(InputError, match=re.escape(message)):
+        outputs.check_out_dir(out, inputs=inputs)
 
 
 def test_date_columns_are_written_as_days_and_a_time_of_day_there_is_an_error(tmp_path):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import codecs
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
+from ta_analysis import read
 from ta_analysis.errors import InputError
 from ta_analysis.read import read_export
 
@@ -100,7 +102,8 @@ def test_records_with_the_wrong_number_of_fields_are_rejects_with_their_row(tmp_
     p.write_text('a,b,c\n1,2,3\n4,5\n6,7,8,9\n"x\ny",1,2\n')
     raw = read_export(p)
     assert raw.frame["_source_row"].tolist() == [2, 5]
-    assert raw.rejects[["_source_row", "text"]].values.tolist() == [[3, "4,5"], [4, "6,7,8,9"]]
+    assert raw.rejects["_source_row"].tolist() == [3, 4]
+    assert raw.rejects["fields"].tolist() == [["4", "5"], ["6", "7", "8", "9"]]
 
 
 # Bad files: each gives an InputError whose message a user can act on.
@@ -130,3 +133,55 @@ def test_blank_header_names_are_kept_as_unnamed_columns(tmp_path):
     p = tmp_path / "x.csv"
     p.write_text("a,,c\n1,2,3\n")
     assert read_export(p).headers == ["a", "_unnamed_2", "c"]
+
+
+# --- hostile files: cells that cannot be read are problems, never blanks or mojibake -------------
+
+def test_a_formula_without_a_saved_value_is_a_cell_problem_not_a_blank(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Submission ID", "Amount paid", "Note"])
+    ws.append(["1", "=100*2", "fine"])  # openpyxl saves formulas without a value, as many tools do
+    ws.append(["2", "5", "=A3&\"x\""])
+    wb.save(tmp_path / "f.xlsx")
+    raw = read_export(tmp_path / "f.xlsx")
+    assert raw.frame["Amount paid"].isna().tolist() == [True, False]
+    assert raw.cell_problems.values.tolist() == [
+        [2, "Amount paid", "=100*2", read.FORMULA_WITHOUT_VALUE],
+        [3, "Note", '=A3&"x"', read.FORMULA_WITHOUT_VALUE]]
+
+
+def test_a_workbook_that_would_inflate_past_50_times_its_size_is_refused_before_inflating(tmp_path):
+    import zipfile
+
+    p = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/worksheets/sheet1.xml", b"<row/>" * 2_000_000)  # 12 MB of nothing
+    with pytest.raises(InputError, match=r"bomb\.xlsx: the workbook would inflate to 12,000,000 bytes, "
+                                         r"[0-9,]+ times its [0-9,]+ bytes \(the limit is 50 times"):
+        read_export(p)
+
+
+def test_a_utf8_file_with_a_row_in_another_encoding_gives_that_cell_a_problem(tmp_path):
+    p = tmp_path / "mixed.csv"
+    p.write_bytes("id,city,story\n1,Zürich,naïve\n2,Köln,fine\n".encode("utf-8") + b"3,Paris,caf\xe9 au lait\n")
+    raw = read_export(p)
+    assert raw.encoding == "utf-8"
+    assert raw.frame["city"].tolist() == ["Zürich", "Köln", "Paris"]
+    assert raw.frame["story"].tolist()[:2] == ["naïve", "fine"] and pd.isna(raw.frame["story"].iloc[2])
+    (row, header, value, problem), = raw.cell_problems.values.tolist()
+    assert (row, header, value) == (4, "story", "caf\ufffd au lait") and "not valid utf-8" in problem
+
+
+def test_a_legacy_file_with_a_row_pasted_as_utf8_gives_that_cell_a_problem_not_mojibake(tmp_path):
+    p = tmp_path / "legacy.csv"
+    story = "La commande n'est jamais arrivée; le fournisseur a refusé le remboursement réclamé."
+    rows = ["id,city,story"] + [f"{i},Genève,{story}" for i in range(1, 40)]
+    data = "\n".join(rows).encode("cp1252") + b"\n40,Paris," + "café crème".encode("utf-8") + b"\n"
+    p.write_bytes(data)
+    raw = read_export(p)
+    assert raw.encoding != "utf-8"  # a single-byte legacy encoding (charset-normalizer's pick)
+    assert (raw.frame["story"].iloc[:39] == story).all() and pd.isna(raw.frame["story"].iloc[39])
+    assert raw.cell_problems[["_source_row", "header", "raw_value"]].values.tolist() == [[41, "story", "café crème"]]

@@ -102,3 +102,23 @@ def test_report_cli_of_a_missing_folder(tmp_path):
     r = subprocess.run([sys.executable, "-m", "ta_analysis", "report", "--processed", str(tmp_path / "x"),
                         "--out", str(tmp_path / "r")], capture_output=True, text=True)
     assert r.returncode == 2 and "no such folder" in r.stderr
+
+
+# --- reports without complaint data, and never sample beside real -------------------------------
+
+def test_an_intake_only_folder_renders_every_intake_report_and_says_why_06_is_left_out(tmp_path):
+    from ta_analysis.synth import generate, write_export
+
+    export, _ = generate(300, 4)  # not the bundled sample: a "real" export, as far as the tool knows
+    write_export(export, tmp_path / "intake.csv")
+    write(clean([tmp_path / "intake.csv"]), tmp_path / "processed")
+    index = report(tmp_path / "processed", tmp_path / "reports", draws=100, progress=False).read_text(encoding="utf-8")
+    for name in NOTEBOOK_ORDER[:-1]:
+        assert (tmp_path / "reports" / f"{name}.html").exists()
+    assert not (tmp_path / "reports" / "06-complaint-records.html").exists()
+    assert "06-complaint-records: not rendered. No complaint export was processed" in index
+    # The bundled synthetic complaints beside this (real) intake: left out too, with why.
+    complaints.run([config.COMPLAINTS_SAMPLE], "cfpb", None, tmp_path / "processed" / "complaints")
+    index = report(tmp_path / "processed", tmp_path / "reports", draws=100, progress=False).read_text(encoding="utf-8")
+    assert not (tmp_path / "reports" / "06-complaint-records.html").exists()
+    assert "come from the bundled synthetic sample, the intake from a real export" in index

@@ -128,3 +128,31 @@ def test_sensitivity_has_one_row_per_variant(processed):
     assert base.at["unknown_ta_in_class", "class_members"] > base.at["baseline", "class_members"]
     assert base.at["partial_not_short_paid", "denied_or_short_paid_rate"] < base.at["baseline", "denied_or_short_paid_rate"]
     assert base.at["fx_on_claim_date", "out_of_pocket_loss_total"] != base.at["baseline", "out_of_pocket_loss_total"]
+
+
+# --- the unread are never silent ----------------------------------------------------------------
+
+def test_a_figure_resting_on_unread_inputs_carries_a_warning_and_strict_exits_2(tmp_path):
+    from ta_analysis.synth import generate, write_export
+
+    export, _ = generate(400, 8)
+    claimed = export.index[export["What happened with your claim"].fillna("").str.strip() != ""]
+    export.loc[claimed[:40], "What happened with your claim"] = "zorbled by the panel"
+    write_export(export, tmp_path / "odd.csv")
+    r = clean([tmp_path / "odd.csv"])
+    write(r, tmp_path / "out")
+    h = headline_for(load_processed(tmp_path / "out"), n_boot=50)
+    u = h["denied_refund_rate"]["unread"]
+    unread_in_class = r.intake[r.intake["in_class"] & r.intake["problem_fields"].str.contains("claim_outcome")]
+    assert u["records"] == len(unread_in_class) > 0 and u["of"] == int(r.intake["in_class"].sum())
+    assert u["commonest"][0] == {"field": "claim_outcome", "raw_value": "zorbled by the panel",
+                                 "count": len(unread_in_class)}
+    assert h["non_delivery_rate"]["unread"]["fields"].get("claim_outcome") is None
+    run = lambda *a: subprocess.run([sys.executable, "-m", "ta_analysis", "summary", "--processed",  # noqa: E731
+                                     str(tmp_path / "out"), "--draws", "50", *a], capture_output=True, text=True)
+    plain = run()
+    assert plain.returncode == 0
+    warning = [line for line in plain.stdout.splitlines() if line.strip().startswith("WARNING")]
+    assert len(warning) >= 2 and "claim_outcome 'zorbled by the panel'" in warning[0]
+    strict = run("--strict")
+    assert strict.returncode == 2 and "--strict" in strict.stderr and "denied_refund_rate" in strict.stderr

@@ -36,9 +36,10 @@ import pandas as pd
 from ta_analysis import anonymise, coder, textops
 from ta_analysis.definitions import CLASS_RULES, CUSTOMS_GRACE_DAYS, SUBCLASSES, ClassDefinition, mark_class
 from ta_analysis.normalise import DATE_FIELDS, RATE_DATE_FIELDS, ROW, Normalised, normalise_exports
-from ta_analysis.outputs import git_commit, lock_sha256, package_version, to_json_bytes, write_csv, write_outputs
+from ta_analysis.outputs import (check_out_dir, git_commit, lock_sha256, package_version, to_json_bytes, write_csv,
+                                 write_outputs)
 from ta_analysis.read import SOURCE_FILE, SOURCE_ROW
-from ta_analysis.schema import FIELDS, load_mapping
+from ta_analysis.schema import FIELDS, load_mapping, suggested_mapping
 
 FATES = ["kept", "excluded", "duplicate", "quarantined"]
 QUARANTINE_RULES = {
@@ -51,7 +52,6 @@ QUARANTINE_RULES = {
 }
 LEDGER_COLUMNS = [SOURCE_FILE.lstrip("_"), SOURCE_ROW.lstrip("_"), "intake_id", "fate", "reason", "rule",
                   "field", "raw_value", "duplicate_of_file", "duplicate_of_row"]
-FREE_TEXT = ("narrative", "denial_reason")
 RAW_IDENTIFIERS = ("email", "phone")  # hashed into claimant_key; never written
 # Intake columns whose values all come from the code's vocabularies, never from input text as
 # typed: not redacted (nothing to find), though the scan of the written files covers them too.
@@ -74,6 +74,7 @@ class CleanResult:
     summary: dict
     key: anonymise.HashKey = field(repr=False, default=None)  # type: ignore[assignment]
     seconds: dict[str, float] = field(default_factory=dict)  # per stage (benchmarks only)
+    suggested_mapping: str = ""  # suggested_mapping.toml (schema.suggested_mapping)
 
 
 # --- quarantine ---------------------------------------------------------------------------------
@@ -181,9 +182,11 @@ def clean(
     summary = _summary(n, ledger, intake, definition, key, mapping_obj)
     problems = anonymise.redact_frame(
         n.problems.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW]),
-        free_text=("raw_value",))
-    unmapped = anonymise.redact_frame(n.unmapped_spellings(), free_text=("raw_value",))
-    return CleanResult(intake, ledger, problems, unmapped, n.headers, summary, key, stage.done())
+        generated=("field",))
+    unmapped = anonymise.redact_frame(n.unmapped_spellings(), generated=("field",))
+    headers = anonymise.redact_frame(n.headers, generated=("field",))
+    return CleanResult(intake, ledger, problems, unmapped, headers, summary, key, stage.done(),
+                       suggested_mapping(mapping_obj, unmapped))
 
 
 class _Stages:
@@ -280,7 +283,7 @@ def _ledger(n: Normalised, f: pd.DataFrame, q: pd.DataFrame, dups: pd.DataFrame,
         ledger = ledger.sort_values(["source_file", "source_row"], key=lambda s: s.map(order) if s.name == "source_file" else s,
                                     kind="stable").reset_index(drop=True)
     ledger["source_row"] = ledger["source_row"].astype("Int64")
-    return anonymise.redact_frame(ledger, free_text=("raw_value",), generated=("fate", "rule", "field"))
+    return anonymise.redact_frame(ledger, generated=("fate", "rule", "field"))
 
 
 def _intake_table(classified: pd.DataFrame, n: Normalised, order: list[str]) -> pd.DataFrame:
@@ -295,7 +298,7 @@ def _intake_table(classified: pd.DataFrame, n: Normalised, order: list[str]) -> 
         fields.setdefault(row, {})[fld] = None
     problem_fields = pd.Series({row: ";".join(names) for row, names in fields.items()}, dtype="str")
     out = classified[[c for c in order if c in classified.columns] + [c for c in classified.columns if c not in order]]
-    out = anonymise.redact_frame(out, free_text=FREE_TEXT, generated=GENERATED_TEXT)
+    out = anonymise.redact_frame(out, generated=GENERATED_TEXT)
     codes = coder.code_narratives(out["narrative"]).reset_index(drop=True)
     out["problem_fields"] = out[ROW].map(problem_fields).astype("str").fillna("")
     out = out.rename(columns={SOURCE_FILE: "source_file", SOURCE_ROW: "source_row"}).drop(columns=[ROW])
@@ -362,22 +365,28 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
     return summary
 
 
-def write(result: CleanResult, out_dir: str | Path) -> dict[str, Path]:
-    """Write the outputs atomically; refuse (writing nothing) if an identifier survived anywhere.
+def write(result: CleanResult, out_dir: str | Path, inputs: tuple = ()) -> dict[str, Path]:
+    """Write the outputs as one unit (:func:`outputs.write_outputs`): nothing is written if a
+    direct identifier survived anywhere, and the folder's manifest is written last.
 
-    Each file is written to a staging folder and scanned for e-mail addresses and phone numbers;
-    only when all have passed do they replace the previous outputs. (The parquet file holds the
-    cells of intake.csv, which is scanned, and the :data:`RUN_CONSTANTS`, which are in the summary.)
+    ``intake.csv`` is ``intake.parquet`` less the :data:`RUN_CONSTANTS` (stated in the summary):
+    scanning the parquet file's frame covers both.
     """
+    out_dir = check_out_dir(out_dir, inputs=inputs)
+    intake_csv = result.intake.drop(columns=list(RUN_CONSTANTS))
+    summary = to_json_bytes(result.summary)
+
     def csv(df: pd.DataFrame, dates: tuple[str, ...] = ()):
-        return lambda p: write_csv(df, p, scan=anonymise.scan_buffer, dates=dates)
+        return lambda p: write_csv(df, p, dates=dates)
 
     return write_outputs(Path(out_dir), {
-        "intake.csv": csv(result.intake.drop(columns=list(RUN_CONSTANTS)), dates=DATE_FIELDS + RATE_DATE_FIELDS),
-        "intake.parquet": lambda p: result.intake.to_parquet(p, index=False, engine="pyarrow"),
-        "audit.csv": csv(result.ledger),
-        "problems.csv": csv(result.problems),
-        "unmapped_spellings.csv": csv(result.unmapped),
-        "header_mapping.csv": csv(result.headers),
-        "cleaning_summary.json": lambda p: p.write_bytes(to_json_bytes(result.summary)),
-    }, anonymise.scan_file)
+        "intake.csv": (None, csv(intake_csv, DATE_FIELDS + RATE_DATE_FIELDS)),
+        "intake.parquet": (result.intake, lambda p: result.intake.to_parquet(p, index=False, engine="pyarrow")),
+        "audit.csv": (result.ledger, csv(result.ledger)),
+        "problems.csv": (result.problems, csv(result.problems)),
+        "unmapped_spellings.csv": (result.unmapped, csv(result.unmapped)),
+        "header_mapping.csv": (result.headers, csv(result.headers)),
+        "suggested_mapping.toml": (result.suggested_mapping,
+                                   lambda p: p.write_text(result.suggested_mapping, encoding="utf-8")),
+        "cleaning_summary.json": (summary.decode("utf-8"), lambda p: p.write_bytes(summary)),
+    }, kind="clean")

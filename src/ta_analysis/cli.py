@@ -58,8 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, required=True, help="seed of every random draw")
     p.add_argument("--out", type=Path, required=True, help="output file, .csv or .xlsx")
     p.add_argument("--truth", type=Path, help="also write the clean values here (CSV; intake only)")
-    p.add_argument("--kind", choices=["intake", "cfpb"], default="intake",
-                   help="an intake-form export (default) or a CFPB-format complaint export")
+    p.add_argument("--kind", choices=["intake", "vendor-b", "cfpb"], default="intake",
+                   help="an intake-form export (default), an intake export in a second, independently written "
+                        "style (vendor-b), or a CFPB-format complaint export")
 
     p = sub.add_parser("clean", help="clean intake exports into the processed folder",
                        description="Read intake exports, normalise them to the canonical schema, "
@@ -78,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "money with bootstrap intervals) of a folder written by 'clean'.")
     p.add_argument("--processed", type=Path, required=True, help="folder written by 'ta-analysis clean'")
     p.add_argument("--json", action="store_true", help="print JSON instead of sentences")
+    p.add_argument("--strict", action="store_true",
+                   help="exit 2 when a figure rests on more than 1%% unread or unmapped inputs")
     p.add_argument("--as-of", type=_iso_date, help="as-of date (default: the cleaning run's)")
     p.add_argument("--class-start", type=_iso_date, help="class period start (default: the cleaning run's)")
     p.add_argument("--class-end", type=_iso_date, help="class period end (default: the cleaning run's)")
@@ -120,7 +123,9 @@ def clean_command(args: argparse.Namespace) -> int:
     from ta_analysis import anonymise
     from ta_analysis.clean import clean, write
     from ta_analysis.definitions import ClassDefinition
+    from ta_analysis.outputs import check_out_dir
 
+    check_out_dir(args.out, inputs=tuple(args.inputs))  # before a long clean, not after it
     definition = ClassDefinition(
         class_start=args.class_start or ClassDefinition().class_start, class_end=args.class_end)
     key = anonymise.load_key()
@@ -129,7 +134,7 @@ def clean_command(args: argparse.Namespace) -> int:
               "default, fit only for the synthetic sample", file=sys.stderr)
     result = clean(args.inputs, mapping=args.mapping, as_of=args.as_of, definition=definition, key=key,
                    progress=not args.quiet and sys.stderr.isatty())
-    write(result, args.out)
+    write(result, args.out, inputs=tuple(args.inputs))
     print(closing_summary(result.summary, args.out))
     return 0
 
@@ -167,18 +172,24 @@ def summary_command(args: argparse.Namespace) -> int:
     """``ta-analysis summary``: the headline figures of a processed folder."""
     import json
 
-    from ta_analysis.summary import format_headline, headline_for, load_processed
+    from ta_analysis.summary import UNREAD_WARNING_SHARE, format_headline, headline_for, load_processed, unread_warnings
 
     processed = load_processed(args.processed)
     h = headline_for(processed, as_of=args.as_of, class_start=args.class_start, class_end=args.class_end,
                      n_boot=args.draws, seed=args.seed)
     print(json.dumps(h, indent=2) if args.json else format_headline(h))
+    warned = unread_warnings(h)
+    if args.strict and warned:
+        print(f"ta-analysis: --strict: {len(warned)} figure(s) rest on more than {UNREAD_WARNING_SHARE:.0%} unread "
+              f"inputs ({', '.join(warned)}); map them (suggested_mapping.toml) and clean again", file=sys.stderr)
+        return 2
     return 0
 
 
 def report_command(args: argparse.Namespace) -> int:
     """``ta-analysis report``: execute the notebooks and render the reports."""
     from ta_analysis.render import NotebookFailed, report
+
 
     try:
         index = report(args.processed, args.out, as_of=args.as_of, class_start=args.class_start,
@@ -225,6 +236,16 @@ COMMANDS = {"synth": synth_command, "clean": clean_command, "summary": summary_c
             "report": report_command, "complaints": complaints_command}
 
 
+def _safe(message: str) -> str:
+    """A message with any direct identifier in it redacted (messages quote headers and values)."""
+    try:
+        from ta_analysis.anonymise import redact_message
+
+        return redact_message(message)
+    except Exception:  # noqa: BLE001 (a message must still be printed; say less rather than leak)
+        return message.split(":")[0] + ": (details withheld)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     try:
@@ -233,10 +254,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
     except InputError as exc:
-        print(f"ta-analysis: error: {exc}", file=sys.stderr)
+        print(f"ta-analysis: error: {_safe(str(exc))}", file=sys.stderr)
         return 2
-    except FileNotFoundError as exc:
-        print(f"ta-analysis: error: no such file: {exc.filename}", file=sys.stderr)
+    except OSError as exc:  # the environment: a missing file, a full or read-only disk, a folder for a file
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"ta-analysis: error: {_safe(where + (exc.strerror or type(exc).__name__))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("ta-analysis: interrupted", file=sys.stderr)
@@ -244,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 (the one place internal errors become a status)
         if os.environ.get("TA_ANALYSIS_DEBUG"):
             traceback.print_exc()
-        print(f"ta-analysis: internal error: {type(exc).__name__}: {exc} "
+        print(f"ta-analysis: internal error: {type(exc).__name__}: {_safe(str(exc))} "
               "(rerun with TA_ANALYSIS_DEBUG=1 for details)", file=sys.stderr)
         return 1
 

@@ -35,7 +35,8 @@ import pyarrow.csv as pacsv
 
 from ta_analysis import anonymise, coder, textops
 from ta_analysis.errors import InputError
-from ta_analysis.outputs import git_commit, lock_sha256, package_version, to_json_bytes, write_csv, write_outputs
+from ta_analysis.outputs import (check_out_dir, git_commit, lock_sha256, package_version, to_json_bytes, write_csv,
+                                 write_outputs)
 from ta_analysis.parse import parse_date
 from ta_analysis import read
 from ta_analysis.schema import load_mapping
@@ -243,8 +244,14 @@ def clean_complaints(frame: pd.DataFrame, src_name: str, day_first: bool = False
     else:
         out["claimant_key"] = pd.Series(pd.NA, index=kept.index, dtype="str")
     codes = coder.code_narratives(out["narrative"])
+    if not out["narrative"].notna().any():  # no narratives: nothing was coded (not "no code found")
+        for c in [c for c in codes.columns if c.startswith("code_")]:
+            codes[c] = pd.array([pd.NA] * len(codes), dtype="boolean")
     out = pd.concat([out, codes], axis=1)
-    return anonymise.redact_frame(out.reset_index(drop=True), free_text=("narrative", "matched_phrases")), ledger
+    # the narrative was redacted before it was coded, so the phrases kept from it are safe too
+    done = ("narrative", "matched_phrases", "codebook_version")
+    return (anonymise.redact_frame(out.reset_index(drop=True), generated=done),
+            anonymise.redact_frame(ledger, generated=("fate",)))
 
 
 def _amounts(narrative: pd.Series) -> pd.Series:
@@ -278,6 +285,10 @@ def run(inputs: list[Path], fmt: str, mapping: Path | None, out_dir: Path, *, co
         keyword: str | None = None, intake_dir: Path | None = None) -> dict:
     """Stream, select, clean, code and (optionally) link complaint files; write the outputs."""
     source = load_source(fmt, mapping)
+    out_dir = check_out_dir(out_dir, inputs=tuple(inputs))
+    for option, pattern in (("--company", company), ("--keyword", keyword)):
+        if pattern is not None:
+            textops.check_pattern(pattern, option)
     frames, ledgers, files = [], [], []
     for path in inputs:
         result, src = stream_file(Path(path), source, company=company, keyword=keyword)
@@ -293,7 +304,8 @@ def run(inputs: list[Path], fmt: str, mapping: Path | None, out_dir: Path, *, co
                       "kept": int(fates.get("kept", 0)), "duplicate": int(fates.get("duplicate", 0)),
                       "quarantined": int(fates.get("quarantined", 0)),
                       "reconciles": result.records == (result.records - result.selected) + len(ledger),
-                      "source": src.source, "mapping_sha256": src.mapping_sha256})
+                      "source": src.source, "mapping_sha256": src.mapping_sha256,
+                      "columns_absent": src.absent})
     complaints = pd.concat(frames, ignore_index=True)
     ledger = pd.concat(ledgers, ignore_index=True)
     summary = {
@@ -306,17 +318,21 @@ def run(inputs: list[Path], fmt: str, mapping: Path | None, out_dir: Path, *, co
         "company_groups": {k: int(v) for k, v in complaints["company_group"].value_counts().head(10).items()},
         "package_version": package_version(), "git_commit": git_commit(), "lock_sha256": lock_sha256(),
     }
-    makers = {
-        "complaints.csv": lambda p: write_csv(complaints, p),
-        "complaints.parquet": lambda p: complaints.to_parquet(p, index=False),
-        "complaints_audit.csv": lambda p: write_csv(ledger, p),
+    if not complaints["narrative"].notna().any():
+        summary["narrative_coding"] = ("skipped: no record holds a narrative (the export has no narrative column, "
+                                       "or every narrative is blank); the code_* columns are empty, not false")
+    files_out = {
+        "complaints.csv": (None, lambda p: write_csv(complaints, p)),  # the parquet file's frame covers it
+        "complaints.parquet": (complaints, lambda p: complaints.to_parquet(p, index=False)),
+        "complaints_audit.csv": (ledger, lambda p: write_csv(ledger, p)),
     }
     if intake_dir is not None:
         from ta_analysis.summary import load_processed
 
         pairs, counts = link_to_intake(complaints, load_processed(intake_dir).intake)
         summary["linkage"] = counts
-        makers["complaint_intake_links.csv"] = lambda p: write_csv(pairs, p)
-    makers["complaints_summary.json"] = lambda p: p.write_bytes(to_json_bytes(summary))
-    write_outputs(out_dir, makers, anonymise.scan_file)
+        files_out["complaint_intake_links.csv"] = (pairs, lambda p: write_csv(pairs, p))
+    text = to_json_bytes(summary)
+    files_out["complaints_summary.json"] = (text.decode("utf-8"), lambda p: p.write_bytes(text))
+    write_outputs(out_dir, files_out, kind="complaints")
     return summary

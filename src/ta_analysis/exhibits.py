@@ -111,7 +111,13 @@ def make_exhibit(
     out_dir.mkdir(parents=True, exist_ok=True)
     with plt.rc_context(STYLE):
         fig, ax = plt.subplots(figsize=STYLE["figure.figsize"])
-        draw(ax, data)
+        too_little = too_little_data(data)
+        if too_little:
+            ax.set_axis_off()
+            ax.text(0.5, 0.5, textwrap.fill(too_little, 60), ha="center", va="center", fontsize=12,
+                    transform=ax.transAxes)
+        else:
+            draw(ax, data)
         title = textwrap.fill(f"Exhibit {exhibit_id[3:].lstrip('0')}. {entry['title']}", 72)
         fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
         ax.set_title(subtitle, fontsize=10, fontweight="normal", loc="left", color="#333333")
@@ -128,11 +134,23 @@ def make_exhibit(
     _record(out_dir, {
         "exhibit_id": exhibit_id, "title": entry["title"], "subtitle": subtitle, "notebook": entry["notebook"],
         "files": {p.suffix.lstrip("."): {"name": p.name, "sha256": _sha256(p)} for p in files},
-        "plotted_rows": int(len(data)), "input_sha256": provenance.input_sha256, "as_of": provenance.as_of,
+        "plotted_rows": int(len(data)), "too_little_data": too_little or None, "input_sha256": provenance.input_sha256, "as_of": provenance.as_of,
         "parameters": provenance.parameters, "rows": provenance.rows,
         "package_version": package_version(), "git_commit": git_commit(),
     })
     return fig
+
+
+def too_little_data(data: pd.DataFrame) -> str:
+    """Why ``data`` cannot be drawn (no rows, or nothing in any denominator), or "" when it can.
+    The exhibit then says so where the chart would be, with its title, source note and (empty or
+    all-zero) table, so that no exhibit number goes missing and nothing is drawn from nothing."""
+    if data.empty:
+        return "Too little data to draw this exhibit: no records fall in its population."
+    for column in ("denominator", "count", "n"):
+        if column in data.columns and pd.to_numeric(data[column], errors="coerce").fillna(0).sum() == 0:
+            return f"Too little data to draw this exhibit: every {column} is zero."
+    return ""
 
 
 def _record(out_dir: Path, entry: dict) -> None:

@@ -77,7 +77,8 @@ def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> Converted:
 
     USD amounts are converted at rate 1 dated ``on`` (they need no date). Missing amounts stay missing without a
     problem; a missing currency or date, an unknown currency, a date before the data starts or
-    after it ends, leaves the USD value missing with the reason in ``problem``.
+    after it ends, leaves the USD value missing with the reason in ``problem``. A zero amount is
+    zero dollars whatever its currency, or with none.
     """
     n = len(amount)
     amt = amount.to_numpy(dtype="float64", na_value=np.nan)
@@ -120,6 +121,10 @@ def to_usd(amount: pd.Series, currency: pd.Series, on: pd.Series) -> Converted:
         problem[rows[before]] = f"dated before the first ECB rate for {c}"
         ok = rows[~before]
         usd[ok] = amt[ok] * rate[ok]
+    # Nothing is nothing in any currency: a zero amount needs no currency, date or rate.
+    zero = has & (amt == 0) & np.isnan(usd)
+    usd[zero] = 0.0
+    problem[zero] = None
     index = amount.index
     return Converted(pd.Series(usd, index=index).round(2), pd.Series(rate, index=index),
                      pd.Series(rate_date, index=index), pd.Series(problem, index=index, dtype="str"))

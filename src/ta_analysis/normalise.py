@@ -26,13 +26,12 @@ from ta_analysis.config import EARLIEST_VALID_DATE
 from ta_analysis.errors import InputError
 from ta_analysis.parse import parse_date, parse_money, parse_timestamp
 from ta_analysis.read import SOURCE_FILE, SOURCE_ROW, RawExport, read_export
-from ta_analysis.schema import FIELDS, HeaderMap, Mapping, map_headers
-from ta_analysis.vocab import CATEGORIES, crosswalk, key, map_boolean, map_category, map_vocab
+from ta_analysis.schema import FIELDS, IDENTITY, HeaderMap, Mapping, map_headers
+from ta_analysis.vocab import AMBIGUOUS, CATEGORIES, UNMAPPED, key, map_boolean, map_category, map_vocab
 
 ROW = "_row"
 PROBLEM_COLUMNS = [ROW, SOURCE_FILE, SOURCE_ROW, "field", "raw_value", "problem"]
 ISSUE_SPLIT = r"[ \t]*[;|,/+&][ \t]*|[ \t]+and[ \t]+"
-UNMAPPED = "unmapped spelling"
 
 
 @dataclass
@@ -63,9 +62,17 @@ class Normalised:
     raw: pd.DataFrame | None = None  # the text cells under canonical names, as read
 
     def unmapped_spellings(self) -> pd.DataFrame:
-        """Every spelling no crosswalk or pattern mapped, with its count, most frequent first."""
-        p = self.problems[self.problems["problem"] == UNMAPPED]
-        counts = p.groupby(["field", "raw_value"]).size().reset_index(name="count")
+        """Every spelling no mapping, crosswalk or rule mapped (or rules mapped two ways), with
+        its count, most frequent first. An issue cell's unmapped words are listed one by one."""
+        p = self.problems
+        problem = p["problem"].astype("str")
+        whole = p[(problem == UNMAPPED) | problem.str.startswith(AMBIGUOUS)][["field", "raw_value", "problem"]]
+        words = problem[(p["field"] == "issues") & problem.str.startswith(UNMAPPED + ": ")]
+        words = words.str.removeprefix(UNMAPPED + ": ").str.split("; ").explode()
+        words = pd.DataFrame({"field": "issues", "raw_value": words.astype("str"), "problem": UNMAPPED})
+        counts = (pd.concat([whole, words], ignore_index=True)
+                  .groupby(["field", "raw_value", "problem"]).size().reset_index(name="count"))
+        counts = counts[["field", "raw_value", "count", "problem"]]
         return counts.sort_values(["field", "count", "raw_value"], ascending=[True, False, True],
                                   kind="stable").reset_index(drop=True)
 
@@ -139,6 +146,39 @@ def read_exports(paths: list[str | Path], mapping: Mapping | None = None) -> tup
     return stacked, raws, maps
 
 
+def _rejects(raw: RawExport, hm: HeaderMap) -> pd.DataFrame:
+    """A file's unreadable records for the ledger: file, row, their text, why. The text leaves out
+    the fields under identity headers (e-mail, phone, claimant key), which are never written."""
+    identity = {raw.headers.index(hm.fields[f]) for f in IDENTITY if f in hm.fields}
+    text = [raw.delimiter.join(v for i, v in enumerate(fields) if i not in identity) for fields in raw.rejects["fields"]]
+    return pd.DataFrame({SOURCE_FILE: raw.path.name, SOURCE_ROW: raw.rejects[SOURCE_ROW].to_numpy(dtype="int64"),
+                         "text": pd.Series(text, dtype="str"), "reason": raw.rejects["reason"].astype("str")},
+                        columns=[SOURCE_FILE, SOURCE_ROW, "text", "reason"])
+
+
+def _with_cell_problems(problems: pd.DataFrame, stacked: pd.DataFrame, raws: list[RawExport],
+                        maps: list[HeaderMap]) -> pd.DataFrame:
+    """``problems`` with the cells the reader could not read (:attr:`RawExport.cell_problems`)
+    under their canonical field; cells of columns that are not read are left out."""
+    parts = []
+    for r, hm in zip(raws, maps):
+        field_of = {header: f for f, header in hm.fields.items()}
+        cp = r.cell_problems[r.cell_problems["header"].isin(list(field_of))]
+        if cp.empty:
+            continue
+        rows = stacked[stacked[SOURCE_FILE] == r.path.name].set_index(SOURCE_ROW)[ROW]
+        parts.append(pd.DataFrame({ROW: rows.reindex(cp[SOURCE_ROW].to_numpy()).to_numpy(),
+                                   SOURCE_FILE: r.path.name, SOURCE_ROW: cp[SOURCE_ROW].to_numpy(),
+                                   "field": cp["header"].map(field_of).to_numpy(),
+                                   "raw_value": cp["raw_value"].to_numpy(), "problem": cp["problem"].to_numpy()}))
+    if not parts:
+        return problems
+    out = pd.concat([problems, *parts], ignore_index=True)
+    for c in ("field", "raw_value", "problem", SOURCE_FILE):
+        out[c] = out[c].astype("str")
+    return out.sort_values([ROW, "field"], kind="stable").reset_index(drop=True)
+
+
 def normalise_exports(
     paths: list[str | Path],
     mapping: Mapping | None = None,
@@ -150,11 +190,11 @@ def normalise_exports(
     mapping = mapping or Mapping()
     stacked, raws, maps = read_exports(paths, mapping)
     norm = normalise(stacked, mapping, as_of, hash_key=hash_key)
-    rejects = pd.concat([r.rejects.assign(**{SOURCE_FILE: r.path.name}) for r in raws], ignore_index=True)
-    norm.rejects = rejects[[SOURCE_FILE, SOURCE_ROW, "text", "reason"]]
+    norm.rejects = pd.concat([_rejects(r, hm) for r, hm in zip(raws, maps)], ignore_index=True)
+    norm.problems = _with_cell_problems(norm.problems, stacked, raws, maps)
     norm.headers = pd.DataFrame([row for hm in maps for row in hm.report()], columns=["file", "header", "field"])
     norm.inputs = [{"file": r.path.name, "path": str(r.path), "sha256": r.sha256, "rows": len(r.frame),
-                    "rejected_records": len(r.rejects), "encoding": r.encoding,
+                    "rejected_records": len(r.rejects), "blank_lines": r.blank_lines, "encoding": r.encoding,
                     "delimiter": r.delimiter, "header_row": r.header_row} for r in raws]
     return norm
 
@@ -245,31 +285,31 @@ def _dates(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping, 
 
 def _places(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping) -> None:
     """Where the buyer is: country, then state (a blank country with a U.S. state is the U.S.)."""
-    country = map_vocab(raw["claimant_country"], "country")
-    state = map_vocab(raw["claimant_state"], "us_state")
+    country = map_vocab(raw["claimant_country"], "country", mapping.values.get("claimant_country"))
+    state = map_vocab(raw["claimant_state"], "us_state", mapping.values.get("claimant_state"))
     country_values = country.values.where(~(raw["claimant_country"].isna() & state.values.notna()), "US")
-    problems.add_where("claimant_country", country.unmapped, UNMAPPED)
+    problems.add("claimant_country", country.problem)
     foreign = country_values.notna() & (country_values != "US")
-    problems.add_where("claimant_state", state.unmapped & ~foreign, UNMAPPED)
+    problems.add("claimant_state", state.problem.where(~foreign))
     out["claimant_state"] = state.values.astype("str")
     out["claimant_country"] = country_values.astype("str")
 
 
 def _categories(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping) -> None:
     for fld in ["buyer_type", "delivery_status", "claim_outcome"]:
-        c = map_category(raw[fld], fld)
+        c = map_category(raw[fld], fld, mapping.values.get(fld))
         out[fld] = c.values
-        problems.add_where(fld, c.unmapped, UNMAPPED)
+        problems.add(fld, c.problem)
     for fld in ["trade_assurance", "claim_filed", "evidence_kept"]:
-        b = map_boolean(raw[fld])
+        b = map_boolean(raw[fld], mapping.values.get(fld))
         out[fld] = b.values
-        problems.add_where(fld, b.unmapped, UNMAPPED)
+        problems.add(fld, b.problem)
 
 
 def _issues(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping) -> None:
     """One cell of several issues ("Quality; Customs", "Never arrived|Late") -> one boolean each."""
     position, cells = textops.distinct(raw["issues"])  # a few hundred distinct cells
-    flags, text, reason = _issue_cells(cells)
+    flags, text, reason = _issue_cells(cells, mapping.values.get("issues"))
     answered = raw["issues"].notna().to_numpy()
     for name in CATEGORIES["issue"]:
         values = pd.array(flags[name].to_numpy()[position], dtype="boolean")
@@ -279,12 +319,12 @@ def _issues(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping)
     problems.add("issues", textops.spread(reason, position, raw.index))
 
 
-def _issue_cells(cell: pd.Series) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+def _issue_cells(cell: pd.Series, given: dict | None = None) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
     """Per distinct cell: a flag per issue, the canonical ';'-list, and the unmapped words (if any)."""
     tokens = cell.str.split(ISSUE_SPLIT, regex=True).explode()
     tokens = tokens[tokens.notna()].astype("str")
     tokens = tokens[tokens.str.strip() != ""]
-    mapped = map_vocab(tokens, "issue")
+    mapped = map_vocab(tokens, "issue", given)
     bad_tokens = tokens[mapped.unmapped.to_numpy()].groupby(level=0).agg("; ".join)
     reason = pd.Series(pd.NA, index=cell.index, dtype="str")
     reason[bad_tokens.index] = UNMAPPED + ": " + bad_tokens
@@ -299,15 +339,16 @@ def _issue_cells(cell: pd.Series) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
 
 
 def _resolve_currency(amount_cur: pd.Series, column_raw: pd.Series | None, fld: str,
-                      has_amount: pd.Series, problems: _Problems, default: str | None) -> pd.Series:
-    """The currency of an amount: named by the amount, by the currency column, or the default."""
+                      has_amount: pd.Series, problems: _Problems, mapping: Mapping) -> pd.Series:
+    """The currency of an amount: named by the amount, by the currency column (its spellings, and
+    the mapping file's ``[values.<field>]``), or the mapping's default."""
+    default = mapping.default_currency
     if column_raw is None:
         column = pd.Series(pd.NA, index=amount_cur.index, dtype="str")
     else:
-        table = crosswalk("currency")
-        column = textops.per_distinct(lambda u: key(u.fillna("")).map(table).astype("str").where(u.notna()),
-                                      column_raw)
-        problems.add_where(fld, column_raw.notna() & column.isna(), UNMAPPED)
+        named = map_vocab(column_raw, "currency", mapping.values.get(fld))
+        column = named.values
+        problems.add(fld, named.problem)
     conflict = (amount_cur.notna() & column.notna() & (amount_cur != column)).to_numpy()
     reason = pd.Series(pd.NA, index=amount_cur.index, dtype="str")
     reason[conflict] = ("the amount says " + amount_cur[conflict] + ", the currency column says " + column[conflict])
@@ -336,9 +377,9 @@ def _amounts(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping
     refund.values[:] = refund.values.abs()
 
     order_cur = _resolve_currency(order.currency, raw["order_currency"], "order_currency",
-                                  order.values.notna(), problems, mapping.default_currency)
+                                  order.values.notna(), problems, mapping)
     fees_cur = _resolve_currency(fees.currency, raw["customs_fees_currency"], "customs_fees_currency",
-                                 fees.values.notna(), problems, mapping.default_currency)
+                                 fees.values.notna(), problems, mapping)
     fees_cur = fees_cur.fillna(reimb.currency.where(fees.values.isna()))
     reimb_cur = reimb.currency.fillna(fees_cur)
     refund_cur = refund.currency.fillna(order_cur)

@@ -21,7 +21,7 @@ from ta_analysis import metrics
 from ta_analysis.definitions import ClassDefinition
 from ta_analysis.errors import InputError
 from ta_analysis.exhibits import Provenance, make_exhibit
-from ta_analysis.summary import Processed, load_processed
+from ta_analysis.summary import Processed, load_processed, unread, unread_warnings
 
 # name: (what it is, check)
 PARAMETERS: dict[str, tuple[str, Callable[[object], bool]]] = {
@@ -85,10 +85,13 @@ class Context:
         """The cleaned complaint records and their summary (from ``ta-analysis complaints``)."""
         import json
 
+        from ta_analysis.outputs import read_manifest
+
         folder = self.complaints_dir
         if folder is None or not (folder / "complaints.parquet").exists():
             raise InputError("no complaints.parquet; run 'ta-analysis complaints ... --out FOLDER' first",
                              file=str(folder))
+        read_manifest(folder, "complaints")
         return (pd.read_parquet(folder / "complaints.parquet"),
                 json.loads((folder / "complaints_summary.json").read_text(encoding="utf-8")))
 
@@ -155,4 +158,6 @@ def provenance_text(ctx: Context) -> str:
               f"- Cleaned by ta-analysis {c['package_version']} (commit `{c['git_commit'] or 'unknown'}`); "
               f"exchange rates: {c['fx_source']}",
               f"- {metrics.CAVEAT}"]
+    lines += [f"- **{w}** (figure: {figure})" for figure, w in unread_warnings(
+        {figure: {"unread": u} for figure, u in unread(ctx.processed, ctx.cls).items()}).items()]
     return "\n".join(lines)

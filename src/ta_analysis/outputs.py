@@ -24,7 +24,8 @@ from typing import Iterator
 
 import pandas as pd
 
-from ta_analysis.config import PROJECT_ROOT
+from ta_analysis.config import DATA_RAW, PROJECT_ROOT
+from ta_analysis.errors import InputError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -72,7 +73,7 @@ def _csv_table(df: pd.DataFrame, dates: tuple[str, ...] = ()):
         if pa.types.is_dictionary(col.type):
             col = col.cast(pa.string())
         if name in dates:
-            if not pc.all(pc.equal(pc.floor_temporal(col, unit="day"), col)).as_py():
+            if not pc.all(pc.fill_null(pc.equal(pc.floor_temporal(col, unit="day"), col), True)).as_py():
                 raise ValueError(f"column {name!r} is written as dates but holds a time of day")
             col = col.cast(pa.date32())
         cols.append(col)
@@ -96,11 +97,10 @@ def _neutralised(table):
     return pa.table(cols, names=table.column_names)
 
 
-CSV_CHUNK_ROWS = 10_000  # rows rendered at a time (a block of a few MB is scanned while still in cache)
-_SEAM = 64  # bytes either side of a seam between blocks scanned again (longer than any phone number)
+CSV_CHUNK_ROWS = 10_000  # rows rendered at a time (a block of a few MB, not the whole file, in memory)
 
 
-def write_csv(df: pd.DataFrame, path: Path, *, scan=None, dates: tuple[str, ...] = ()) -> list[str] | None:
+def write_csv(df: pd.DataFrame, path: Path, *, dates: tuple[str, ...] = ()) -> None:
     """CSV for people, straight to a file: UTF-8, \\n line ends, ISO dates, true/false, formulas neutralised.
 
     Timestamps are written ``YYYY-MM-DD HH:MM:SS``; the columns named in ``dates`` (fields that
@@ -109,24 +109,12 @@ def write_csv(df: pd.DataFrame, path: Path, *, scan=None, dates: tuple[str, ...]
     Written by pyarrow's CSV writer (RFC 4180 quoting where needed): deterministic, and an order of
     magnitude faster and leaner than ``DataFrame.to_csv`` on a million rows. The rows are rendered
     in blocks of :data:`CSV_CHUNK_ROWS` and written in order, so the bytes are those of one single
-    write. With ``scan`` (a function from bytes to the kinds of identifier found,
-    :func:`ta_analysis.anonymise.scan_buffer`), every block is scanned as it is rendered, and so
-    is each seam between blocks; the kinds found are returned (None without ``scan``).
+    write.
     """
     table = _csv_table(df, dates)
-    found: list[str] = []
-    tail = b""
     with open(path, "wb") as fh:
         for start in range(0, max(table.num_rows, 1), CSV_CHUNK_ROWS):
-            block = _render(table.slice(start, CSV_CHUNK_ROWS), header=start == 0)
-            if scan:
-                found.extend(scan(block))
-                if tail:
-                    found.extend(scan(tail + block.slice(0, min(_SEAM, block.size)).to_pybytes()))
-            fh.write(block)
-            if block.size:
-                tail = block.slice(max(0, block.size - _SEAM)).to_pybytes()
-    return list(dict.fromkeys(found)) if scan else None
+            fh.write(_render(table.slice(start, CSV_CHUNK_ROWS), header=start == 0))
 
 
 def _render(table, header: bool = True):
@@ -150,50 +138,138 @@ def to_json_bytes(obj: object) -> bytes:
 
 
 WRITING_THREADS = 2  # make bench: see the README's Benchmarks section for what they save
+MANIFEST = "manifest.json"  # written last: every file of the run with its SHA-256
+LOCK = ".ta-analysis.lock"  # held while a run writes the folder
+STAGING = ".staging-"  # a run's files before they are published
 
 
-def write_outputs(out_dir: Path, makers: dict, scan) -> dict[str, Path]:
-    """Make each output in a staging folder, scan it, and move them all into ``out_dir`` together.
+def check_out_dir(out: str | Path, *, inputs: tuple = (), protected: tuple = ()) -> Path:
+    """The output folder a command may write, or an InputError saying why not.
 
-    ``makers`` maps a file name to a function that writes that file at the path it is given and
-    returns either the list of kinds of identifier it found while writing (:func:`write_csv` with
-    ``scan``) or anything else; ``scan`` takes a path and returns the kinds found in the file, for
-    the files of the second sort. If any file holds an identifier, nothing is written and the
-    previous outputs stay. The files are made :data:`WRITING_THREADS` at a time, largest first as
-    listed (pyarrow's writers and the RE2 scan release the GIL); each file is written by one thread.
+    Refused: an empty path; a path that is a file (or anything but a folder); ``data/raw`` or a
+    folder inside it; the folder of an input file; a folder that is or holds one of ``protected``
+    (for ``report``, the processed folder it reads).
     """
-    out_dir = Path(out_dir)
-
-    def make(name: str) -> list[str]:
-        kinds = makers[name](tmp / name)
-        if isinstance(kinds, list):  # scanned as it was written
-            return kinds
-        return [] if name.endswith(".parquet") else scan(tmp / name)
-
-    with staging(out_dir) as tmp:
-        with ThreadPoolExecutor(max_workers=WRITING_THREADS) as pool:
-            found = {name: pool.submit(make, name) for name in makers}
-        for name, result in found.items():  # in the order given, so the message is deterministic
-            kinds = result.result()  # a writer's own error is raised here
-            if kinds:
-                raise RuntimeError(f"refusing to write: a {kinds[0]} survived redaction in {name}; "
-                                   "nothing was written")
-    return {name: out_dir / name for name in makers}
+    if str(out).strip() == "":
+        raise InputError("--out is empty; name the output folder")
+    path = Path(out)
+    target = path.resolve()
+    if path.exists() and not path.is_dir():
+        raise InputError("--out names a file, not a folder", file=str(out))
+    raw = DATA_RAW.resolve()
+    if target == raw or raw in target.parents:
+        raise InputError("--out is data/raw or inside it: raw exports are never written to", file=str(out))
+    for i in inputs:
+        if Path(i).resolve().parent == target:
+            raise InputError(f"--out is the folder of the input {Path(i).name}: inputs are never written beside",
+                             file=str(out))
+    for p in protected:
+        p = Path(p).resolve()
+        if target == p or target in p.parents:
+            raise InputError(f"--out is or holds {p.name}, which this command reads", file=str(out))
+    return path
 
 
 @contextmanager
-def staging(out_dir: Path) -> Iterator[Path]:
-    """A temporary folder beside ``out_dir``; files left in it are moved into ``out_dir`` on success.
+def locked(folder: Path) -> Iterator[None]:
+    """Hold ``folder``'s lock while writing it: a second run into the same folder exits 2 at once."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with locked_file(folder / LOCK, folder):
+        yield
 
-    Each file replaces its old version with one atomic rename, so a crash (or an error raised
-    inside the block) leaves the previous outputs intact.
+
+@contextmanager
+def locked_file(lock: Path, folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``lock`` (released when the process ends, however it ends)."""
+    import fcntl
+
+    with open(lock, "a+b") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError("another ta-analysis run is writing this folder; wait for it to finish",
+                             file=str(folder)) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def sha256_of(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_outputs(out_dir: Path, files: dict, *, kind: str) -> dict[str, Path]:
+    """Scan, write and publish one run's files as one unit.
+
+    ``files`` maps a file name to ``(content, write)``: ``content`` is what the file holds, scanned
+    for direct identifiers before anything is written (a DataFrame, column by column; text; or
+    None when another entry's content covers it), and ``write(path)`` writes the file.
+
+    If any content holds an identifier, nothing is written (:class:`anonymise.IdentifierFound`,
+    naming the file, the column and the kind). Otherwise, under the folder's lock, every file is
+    made in a staging folder (:data:`WRITING_THREADS` at a time; pyarrow's writers release the
+    GIL), the previous run's manifest is removed, the files are renamed into ``out_dir``, and the
+    manifest (:data:`MANIFEST`: every file's SHA-256) is written last. A crash at any point leaves
+    either the previous run's files with its manifest, or files no manifest vouches for, which
+    :func:`read_manifest` refuses. Files in ``out_dir`` that this run does not write are left alone.
     """
+    from ta_analysis import anonymise
+
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+    for name, (content, _) in files.items():  # before anything is written
+        if isinstance(content, pd.DataFrame):
+            anonymise.scan_frame(content, name)
+        elif content is not None:
+            kinds = anonymise.scan_text(content)
+            if kinds:
+                raise anonymise.IdentifierFound(name, "(text)", kinds[0])
+    with locked(out_dir):
+        for leftover in out_dir.glob(STAGING + "*"):  # an earlier run that crashed (the lock is ours)
+            shutil.rmtree(leftover, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=STAGING, dir=out_dir))
+        try:
+            with ThreadPoolExecutor(max_workers=WRITING_THREADS) as pool:
+                done = [pool.submit(write, tmp / name) for name, (_, write) in files.items()]
+            for d in done:
+                d.result()  # a writer's own error is raised here
+            manifest = {"written_by": "ta-analysis", "kind": kind,
+                        "files": {name: {"sha256": sha256_of(tmp / name), "bytes": (tmp / name).stat().st_size}
+                                  for name in files}}
+            (tmp / MANIFEST).write_bytes(to_json_bytes(manifest))
+            (out_dir / MANIFEST).unlink(missing_ok=True)
+            for name in files:
+                os.replace(tmp / name, out_dir / name)
+            os.replace(tmp / MANIFEST, out_dir / MANIFEST)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return {name: out_dir / name for name in files}
+
+
+def read_manifest(folder: Path, kind: str) -> dict:
+    """The manifest of a finished run of ``kind`` in ``folder``, after checking every file it lists
+    is there with its recorded size and SHA-256; an InputError otherwise."""
+    path = Path(folder) / MANIFEST
+    again = f"run 'ta-analysis {kind} ... --out {folder}' again"
+    if not path.is_file():
+        raise InputError(f"no {MANIFEST}: no finished 'ta-analysis {kind}' run wrote this folder; {again}",
+                         file=str(folder))
     try:
-        yield tmp
-        for f in sorted(tmp.iterdir()):
-            os.replace(f, out_dir / f.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = manifest["files"]
+    except (ValueError, KeyError, TypeError):
+        raise InputError(f"{MANIFEST} cannot be read; {again}", file=str(folder)) from None
+    if manifest.get("kind") != kind:
+        raise InputError(f"written by 'ta-analysis {manifest.get('kind')}', not '{kind}'", file=str(folder))
+    for name, entry in files.items():
+        f = Path(folder) / name
+        if not f.is_file() or f.stat().st_size != entry["bytes"] or sha256_of(f) != entry["sha256"]:
+            raise InputError(f"{name} is missing or is not the file its run wrote (changed since, or left by "
+                             f"an unfinished run); {again}", file=str(folder))
+    return manifest

@@ -37,7 +37,8 @@ from ta_analysis import textops
 from ta_analysis.vocab import crosswalk, key
 
 MISSING_TOKENS = {"", "n/a", "na", "n.a.", "-", "--", "unknown", "none given", "not applicable",
-                  "null", "nan", "tbd", "not yet", "unk"}
+                  "null", "nan", "tbd", "not yet", "unk", "not sure", "unsure", "don't know", "dont know",
+                  "don't remember", "dont remember", "can't remember", "cant remember", "no idea"}
 ZERO_WORDS = {"none", "nil", "nothing", "zero", "no"}
 EXCEL_EPOCH = np.datetime64("1899-12-30", "s")
 MONTH_NAMES = {name: number for number, names in enumerate([

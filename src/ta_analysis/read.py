@@ -20,16 +20,19 @@ import codecs
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
 import charset_normalizer
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from ta_analysis import textops
 from ta_analysis.errors import InputError
 
 DELIMITERS = [",", ";", "\t", "|"]
@@ -44,6 +47,13 @@ LARGE_BLOCK_BYTES = 1 << 30  # for a file with a record longer than BLOCK_BYTES
 csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
 SOURCE_FILE = "_source_file"
 SOURCE_ROW = "_source_row"
+REJECT_COLUMNS = [SOURCE_ROW, "fields", "reason"]
+CELL_PROBLEM_COLUMNS = [SOURCE_ROW, "header", "raw_value", "problem"]
+# A workbook is refused before it is inflated when its parts would inflate past either bound.
+XLSX_MAX_RATIO = 50
+XLSX_MAX_BYTES = 2 << 30
+FORMULA_WITHOUT_VALUE = "a formula with no saved value (open the workbook in Excel and save it again)"
+_BAD_BYTES = re.compile("[\udc80-\udcff]")  # bytes that did not decode, kept by surrogateescape
 
 
 @dataclass
@@ -57,7 +67,12 @@ class RawExport:
         encoding: the detected text encoding ("xlsx" for Excel).
         delimiter: the detected delimiter ("" for Excel).
         header_row: the spreadsheet row number of the header.
-        rejects: records the parser could not split into the header's columns (row number, text).
+        rejects: records the parser could not split into the header's columns: row number, their
+            fields (a list), why.
+        blank_lines: blank lines between records (not records: nothing was lost).
+        cell_problems: cells read as missing because their value could not be read (a formula
+            with no saved value, bytes that are not valid in the file's encoding): row, header,
+            what the cell held (bad bytes shown as U+FFFD), why.
     """
 
     frame: pd.DataFrame
@@ -66,7 +81,9 @@ class RawExport:
     encoding: str
     delimiter: str
     header_row: int
-    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[SOURCE_ROW, "text", "reason"]))
+    rejects: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECT_COLUMNS))
+    blank_lines: int = 0
+    cell_problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CELL_PROBLEM_COLUMNS))
 
     @property
     def headers(self) -> list[str]:
@@ -106,6 +123,8 @@ def check_export(path: Path) -> bytes:
         raise InputError("no such file", file=str(path))
     if path.is_dir():
         raise InputError("is a folder, not an export file", file=str(path))
+    if not path.is_file():  # /dev/zero, a named pipe, a socket: reading it might never end
+        raise InputError("is not a regular file (a device or a pipe?); export the data to a file", file=str(path))
     if path.suffix.lower() == ".xls":
         raise InputError("old-style .xls workbooks are not read; save the sheet as .xlsx or .csv",
                          file=str(path))
@@ -130,12 +149,44 @@ def detect_encoding(data: bytes, path: Path) -> str:
             at = sample.index(b"\x00")
             raise InputError(f"not a text or Excel file (binary content at byte {at})", file=str(path))
         return best.encoding
+    if _mostly_utf8(sample):
+        return "utf-8"
     best = charset_normalizer.from_bytes(sample).best()
     if best is None:
         raise InputError("not a text or Excel file (no text encoding fits its bytes)", file=str(path))
     enc = best.encoding
     # ASCII is a subset of UTF-8; a sample that is ASCII says nothing about the rest of the file.
     return "utf-8" if enc in ("ascii", "utf_8") else enc
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """UTF-8 with a few stray bytes (a row pasted from a legacy file): more valid multi-byte UTF-8
+    characters than invalid bytes. Read as UTF-8, the stray bytes' cells become cell problems;
+    read as a legacy encoding, every other accented letter would silently become two."""
+    text = sample.decode("utf-8", errors="surrogateescape")
+    invalid = len(_BAD_BYTES.findall(text))
+    return invalid > 0 and sum(1 for ch in text if ord(ch) > 127) - invalid >= invalid
+
+
+def _utf8_cells(frame: pd.DataFrame, headers: list[str], encoding: str) -> list[dict]:
+    """In a file read as a legacy encoding, the cells whose bytes are in fact UTF-8 ("cafÃ©"): read
+    as missing, with a cell problem, instead of as mojibake."""
+    problems = []
+    why = f"bytes that are UTF-8, not {encoding} (the encoding of the rest of the file)"
+    for c in headers:
+        col = frame[c]
+        non_ascii = col.notna() & ~pd.Series(textops.is_ascii(col), index=col.index)
+        for i in np.flatnonzero(non_ascii.to_numpy()):
+            value = col.iloc[i]
+            try:
+                as_utf8 = value.encode(encoding).decode("utf-8")
+            except (UnicodeError, LookupError):
+                continue
+            if as_utf8 != value:
+                problems.append({SOURCE_ROW: frame[SOURCE_ROW].iloc[i], "header": c, "raw_value": as_utf8,
+                                 "problem": why})
+                frame.iloc[i, frame.columns.get_loc(c)] = None
+    return problems
 
 
 def _decode(data: bytes, encoding: str, path: Path) -> str:
@@ -261,31 +312,57 @@ def _read_text(path: Path, head: bytes, digest: str) -> RawExport:
                 raise
             bad_rows.clear()  # a record longer than a block: read again in blocks large enough
             table = _arrow_read(path, h, headers, utf8, encoding, delimiter, on_invalid, LARGE_BLOCK_BYTES)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"bytes that are not valid {encoding} (detected from the first {DETECT_BYTES:,} "
-                         f"bytes): {exc.reason}; re-save the file as UTF-8", file=str(path)) from None
+    except UnicodeDecodeError:
+        return _read_mixed(path, layout, digest)
     except pa.ArrowInvalid as exc:
         if "UTF8" in str(exc) or "utf8" in str(exc).lower():
-            raise InputError(f"bytes that are not valid {encoding} (detected from the first {DETECT_BYTES:,} "
-                             "bytes); re-save the file as UTF-8", file=str(path)) from None
-        raise InputError(f"cannot be read as {DELIMITER_NAMES[delimiter]}-delimited text: {exc}",
-                         file=str(path)) from None
+            return _read_mixed(path, layout, digest)
+        row = re.search(r"[Rr]ow #?(\d+)", str(exc))  # pyarrow's message quotes the record: not shown
+        raise InputError(f"cannot be read as {DELIMITER_NAMES[delimiter]}-delimited text (an unbalanced quote "
+                         "or a stray delimiter); open it in a spreadsheet and save it again as CSV",
+                         file=str(path), row=int(row.group(1)) if row else None) from None
     if bad_rows:
         # Rare: records with the wrong number of fields. Re-read exactly, record by record, so
         # every record keeps its spreadsheet row number and the bad ones are kept as rejects.
         text = _decode(path.read_bytes(), "utf-8-sig" if utf8 else encoding, path)
-        frame, rejects = _read_text_exact(text, delimiter, h, headers)
+        frame, rejects, blank = _read_text_exact(text, delimiter, h, headers)
     else:
         frame = _trimmed(table).to_pandas()
         frame.insert(0, SOURCE_ROW, pd.RangeIndex(h + 2, h + 2 + len(frame)))
-        rejects = []
+        rejects, blank = [], 0
     if frame.empty and not rejects:
         raise InputError("has a header row but no data rows", file=str(path))
     frame.insert(0, SOURCE_FILE, path.name)
     if bad_rows:
         frame = _strip(frame, headers)
-    rej = pd.DataFrame(rejects, columns=[SOURCE_ROW, "text", "reason"])
-    return RawExport(frame, path, digest, encoding, delimiter, h + 1, rej)
+    cell_problems = [] if utf8 else _utf8_cells(frame, headers, encoding)
+    rej = pd.DataFrame(rejects, columns=REJECT_COLUMNS)
+    return RawExport(frame, path, digest, encoding, delimiter, h + 1, rej, blank,
+                     pd.DataFrame(cell_problems, columns=CELL_PROBLEM_COLUMNS))
+
+
+def _read_mixed(path: Path, layout: TextLayout, digest: str) -> RawExport:
+    """A text export some of whose bytes are not valid in its encoding (a row pasted from a file in
+    another encoding): read record by record, and each cell holding such bytes read as missing
+    with a cell problem, never guessed into other letters."""
+    h = layout.header_row - 1
+    # each invalid byte becomes U+FFFD, which marks the cells that held one
+    text = path.read_bytes().decode("utf-8-sig" if layout.utf8 else layout.encoding, errors="replace")
+    frame, rejects, blank = _read_text_exact(text, layout.delimiter, h, layout.headers)
+    problems = []
+    why = f"bytes that are not valid {layout.encoding} (the encoding of the rest of the file), shown as \ufffd"
+    for c in layout.headers:
+        bad = frame[c].str.contains("\ufffd", regex=False, na=False)
+        problems += [{SOURCE_ROW: row, "header": c, "raw_value": value, "problem": why}
+                     for row, value in zip(frame.loc[bad, SOURCE_ROW], frame.loc[bad, c])]
+        frame.loc[bad, c] = None
+    if frame.empty and not rejects:
+        raise InputError("has a header row but no data rows", file=str(path))
+    frame.insert(0, SOURCE_FILE, path.name)
+    frame = _strip(frame, layout.headers)
+    return RawExport(frame, path, digest, layout.encoding, layout.delimiter, h + 1,
+                     pd.DataFrame(rejects, columns=REJECT_COLUMNS), blank,
+                     pd.DataFrame(problems, columns=CELL_PROBLEM_COLUMNS))
 
 
 def _arrow_read(path: Path, h: int, headers: list[str], utf8: bool, encoding: str, delimiter: str,
@@ -303,23 +380,30 @@ def _arrow_read(path: Path, h: int, headers: list[str], utf8: bool, encoding: st
     )
 
 
-def _read_text_exact(text: str, delimiter: str, h: int, headers: list[str]) -> tuple[pd.DataFrame, list[dict]]:
-    """Record-by-record read: good records under the headers, the rest as rejects."""
+def _read_text_exact(text: str, delimiter: str, h: int, headers: list[str]) -> tuple[pd.DataFrame, list[dict], int]:
+    """Record-by-record read: good records under the headers, the rest as rejects (their fields
+    kept as a list), and the number of blank lines.
+
+    A blank line (nothing, or only white space) is no record, as in the fast read, which finds it
+    too and sends the file here; a record of empty fields (``,,``) is a record in both reads.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    good, rows, rejects = [], [], []
+    good, rows, rejects, blank = [], [], [], 0
     width = len(headers)
     for n, rec in enumerate(reader, start=1):
-        if n <= h + 1 or not any(c.strip() for c in rec):
+        if n <= h + 1:
+            continue
+        if len(rec) == 0 or (len(rec) == 1 and not rec[0].strip()):
+            blank += 1
             continue
         if len(rec) == width:
             good.append([c if c != "" else None for c in rec])
             rows.append(n)
         else:
-            rejects.append({SOURCE_ROW: n, "text": delimiter.join(rec),
-                            "reason": f"{len(rec)} fields where the header has {width}"})
+            rejects.append({SOURCE_ROW: n, "fields": rec, "reason": f"{len(rec)} fields where the header has {width}"})
     frame = pd.DataFrame(good, columns=headers, dtype="str")
     frame.insert(0, SOURCE_ROW, rows)
-    return frame, rejects
+    return frame, rejects, blank
 
 
 def _trim_column(col: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -359,21 +443,56 @@ def _cell_text(v: object) -> object:
     return str(v)
 
 
-def _read_excel(path: Path, data: bytes, digest: str) -> RawExport:
+def _check_inflation(path: Path, data: bytes) -> None:
+    """Refuse a workbook whose parts would inflate past :data:`XLSX_MAX_RATIO` times its size or
+    :data:`XLSX_MAX_BYTES`, from the sizes its zip directory declares, before inflating anything.
+    (Python's zip reader stops at the declared size, so a part cannot inflate past it unseen.)"""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            inflated = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({exc})", file=str(path)) from None
+    limit = min(XLSX_MAX_RATIO * len(data), XLSX_MAX_BYTES)
+    if inflated > limit:
+        raise InputError(f"the workbook would inflate to {inflated:,} bytes, {inflated / max(len(data), 1):,.0f} "
+                         f"times its {len(data):,} bytes (the limit is {XLSX_MAX_RATIO} times, and at most "
+                         f"{XLSX_MAX_BYTES:,} bytes): refused as a possible zip bomb; save the sheet as CSV",
+                         file=str(path))
+
+
+def _load_rows(data: bytes, path: Path, formulas: bool) -> list[tuple]:
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
     except Exception as exc:  # noqa: BLE001 (openpyxl raises many types for a bad workbook)
         raise InputError(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})", file=str(path)) from None
-    ws = wb.worksheets[0]
-    rows = [[_cell_text(v) for v in r] for r in ws.iter_rows(values_only=True)]
-    wb.close()
+    try:
+        return list(wb.worksheets[0].iter_rows(values_only=True))
+    finally:
+        wb.close()
+
+
+def _read_excel(path: Path, data: bytes, digest: str) -> RawExport:
+    """The first sheet, every cell as text, with the values Excel saved for formulas. A formula
+    cell without a saved value (written by a tool that does not compute formulas) is read as
+    missing and recorded as a cell problem."""
+    _check_inflation(path, data)
+    values = _load_rows(data, path, formulas=False)
+    rows = [[_cell_text(v) for v in r] for r in values]
     if not rows:
         raise InputError("the workbook's first sheet is empty", file=str(path))
     h = find_header_row(rows)
     width = max(len(r) for r in rows)
     headers = _check_headers(list(rows[h]) + [None] * (width - len(rows[h])), path, h + 1)
+    problems = []
+    for i, r in enumerate(_load_rows(data, path, formulas=True)):  # the same cells, formulas as written
+        for j, v in enumerate(r):
+            if i > h and isinstance(v, str) and v.startswith("=") and (j >= len(values[i]) or values[i][j] is None):
+                problems.append({SOURCE_ROW: i + 1, "header": headers[j], "raw_value": v,
+                                 "problem": FORMULA_WITHOUT_VALUE})
     records = [(i, r + [None] * (width - len(r))) for i, r in enumerate(rows[h + 1:], start=h + 2)
                if any(c is not None and str(c).strip() for c in r)]
     if not records:
@@ -382,5 +501,5 @@ def _read_excel(path: Path, data: bytes, digest: str) -> RawExport:
     frame.insert(0, SOURCE_ROW, [i for i, _ in records])
     frame.insert(0, SOURCE_FILE, path.name)
     frame = _strip(frame, headers)
-    rej = pd.DataFrame(columns=[SOURCE_ROW, "text", "reason"])
-    return RawExport(frame, path, digest, "xlsx", "", h + 1, rej)
+    return RawExport(frame, path, digest, "xlsx", "", h + 1,
+                     cell_problems=pd.DataFrame(problems, columns=CELL_PROBLEM_COLUMNS))

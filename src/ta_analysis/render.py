@@ -16,16 +16,20 @@ import os
 import shutil
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import nbformat
 
 from ta_analysis import config
 from ta_analysis.errors import InputError
+from ta_analysis.outputs import MANIFEST, check_out_dir, locked_file, sha256_of, to_json_bytes
 from ta_analysis.summary import format_headline, headline_for, load_processed
 
 NOTEBOOK_ORDER = ["01-data-quality", "02-refund-denials", "03-customs-fees", "04-non-delivery",
                   "05-class-certification", "06-complaint-records"]
+COMPLAINT_NOTEBOOKS = {"06-complaint-records"}  # rendered only beside a complaint export's outputs
 
 
 class NotebookFailed(Exception):
@@ -94,8 +98,10 @@ def _title(nb: nbformat.NotebookNode) -> str:
     return first.lstrip("# ").strip()
 
 
-def index_html(reports: list[tuple[str, str]], headline: dict) -> str:
+def index_html(reports: list[tuple[str, str]], headline: dict, left_out: dict[str, str] | None = None) -> str:
     items = "\n".join(f'<li><a href="{html.escape(f)}">{html.escape(t)}</a></li>' for f, t in reports)
+    items += "".join(f"\n<li>{html.escape(name)}: not rendered. {html.escape(why)}</li>"
+                     for name, why in (left_out or {}).items())
     lines = "\n".join(f"<li>{html.escape(line)}</li>" for line in format_headline(headline).splitlines())
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Trade Assurance intake analysis</title>
@@ -123,39 +129,129 @@ def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_
            named_plaintiffs: list[str] | None = None, draws: int = 2000, seed: int = 20231,
            complaints_dir: str | Path | None = None,
            progress: bool = True, notebook_dir: Path = config.NOTEBOOKS_DIR) -> Path:
-    """Execute and render every notebook into ``out_dir``; return the index page."""
+    """Execute and render every notebook into ``out_dir``; return the index page.
+
+    ``out_dir`` is replaced as one unit: the reports are rendered into a fresh folder beside it,
+    with a manifest of every file written last, which then takes its place by renames. An
+    existing ``out_dir`` must hold only what its last report wrote (its manifest says what): this
+    never deletes anything it did not write. It may not be, or hold, the processed folder or
+    ``data/raw``.
+    """
+    complaints_dir = Path(complaints_dir) if complaints_dir else Path(processed_dir) / "complaints"
+    out_dir = check_out_dir(out_dir, protected=(processed_dir, complaints_dir)).resolve()
     processed = load_processed(processed_dir)  # fails early, naming the folder
-    out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-staging-", dir=out_dir.parent))
-    try:
-        (stage / "notebooks").mkdir()
-        params = {"processed_dir": str(Path(processed_dir).resolve()), "output_dir": str(stage / "exhibits"),
-                  "complaints_dir": str((Path(complaints_dir) if complaints_dir else Path(processed_dir) / "complaints").resolve()),
-                  "as_of": as_of.isoformat() if as_of else None,
-                  "class_start": class_start.isoformat() if class_start else None,
-                  "class_end": class_end.isoformat() if class_end else None,
-                  "named_plaintiffs": list(named_plaintiffs or []), "draws": draws, "seed": seed}
-        reports = []
-        paths = notebooks(notebook_dir)
-        for i, path in enumerate(paths, start=1):
-            if progress:
-                print(f"[{i}/{len(paths)}] {path.stem}", file=sys.stderr, flush=True)
-            nb = execute(path, stage / "notebooks" / path.name, params, progress=progress)
-            page = f"{path.stem}.html"
-            (stage / page).write_text(to_html(nb), encoding="utf-8")
-            reports.append((page, _title(nb)))
-        h = headline_for(processed, as_of=as_of, class_start=class_start, class_end=class_end, n_boot=draws, seed=seed)
-        (stage / "headline.json").write_text(json.dumps(h, indent=2) + "\n", encoding="utf-8")
-        (stage / "index.html").write_text(index_html(reports, h), encoding="utf-8")
-        _swap(stage, out_dir)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    with locked_sibling(out_dir):
+        _check_replaceable(out_dir)
+        for leftover in out_dir.parent.glob(f".{out_dir.name}-*-*"):  # a crashed run's staging or old folder
+            if leftover.is_dir() and (leftover.name.startswith(f".{out_dir.name}-staging-")
+                                      or leftover.name.startswith(f".{out_dir.name}-old-")):
+                shutil.rmtree(leftover, ignore_errors=True)
+        stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-staging-", dir=out_dir.parent))
+        try:
+            left_out = _render_into(stage, processed, processed_dir, complaints_dir, notebook_dir, progress,
+                         {"as_of": as_of.isoformat() if as_of else None,
+                          "class_start": class_start.isoformat() if class_start else None,
+                          "class_end": class_end.isoformat() if class_end else None,
+                          "named_plaintiffs": list(named_plaintiffs or []), "draws": draws, "seed": seed})
+            h = headline_for(processed, as_of=as_of, class_start=class_start, class_end=class_end, n_boot=draws,
+                             seed=seed)
+            (stage / "headline.json").write_text(json.dumps(h, indent=2) + "\n", encoding="utf-8")
+            (stage / "index.html").write_text(index_html(_reports(stage), h, left_out), encoding="utf-8")
+            _write_report_manifest(stage)
+            _swap(stage, out_dir)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
     return out_dir / "index.html"
 
 
+def complaints_left_out(processed, complaints_dir: Path) -> str:
+    """Why the complaint reports are not rendered beside ``processed`` ("" when they are): no
+    complaint export was processed, or one side is a bundled synthetic sample and the other is
+    not (synthetic complaints are never shown beside real claimants, nor real beside synthetic)."""
+    from ta_analysis.outputs import read_manifest
+
+    if not (Path(complaints_dir) / MANIFEST).is_file():
+        return (f"No complaint export was processed ({complaints_dir} holds no complaints run); run "
+                "'ta-analysis complaints EXPORT --out FOLDER' and report with --complaints FOLDER.")
+    read_manifest(Path(complaints_dir), "complaints")
+    summary = json.loads((Path(complaints_dir) / "complaints_summary.json").read_text(encoding="utf-8"))
+    samples = {sha256_of(p) for p in (config.SAMPLE_EXPORT, config.COMPLAINTS_SAMPLE) if p.exists()}
+    intake_synthetic = all(i["sha256"] in samples for i in processed.cleaning["inputs"])
+    complaints_synthetic = all(i["sha256"] in samples for i in summary["inputs"])
+    if intake_synthetic != complaints_synthetic:
+        which = "the bundled synthetic sample" if complaints_synthetic else "a real export"
+        return (f"The complaint outputs in {complaints_dir} come from {which}, the intake from "
+                f"{'a real export' if complaints_synthetic else 'the bundled synthetic sample'}: the two are never "
+                "reported together. Process the matching complaint export, or report without one.")
+    return ""
+
+
+def _render_into(stage: Path, processed, processed_dir, complaints_dir: Path, notebook_dir: Path,
+                 progress: bool, parameters: dict) -> dict[str, str]:
+    """Execute and render each notebook into ``stage``; return those left out, with why."""
+    (stage / "notebooks").mkdir()
+    params = {"processed_dir": str(Path(processed_dir).resolve()), "output_dir": str(stage / "exhibits"),
+              "complaints_dir": str(Path(complaints_dir).resolve()), **parameters}
+    why = complaints_left_out(processed, complaints_dir)
+    left_out = {p.stem: why for p in notebooks(notebook_dir) if why and p.stem in COMPLAINT_NOTEBOOKS}
+    paths = [p for p in notebooks(notebook_dir) if p.stem not in left_out]
+    for i, path in enumerate(paths, start=1):
+        if progress:
+            print(f"[{i}/{len(paths)}] {path.stem}", file=sys.stderr, flush=True)
+        nb = execute(path, stage / "notebooks" / path.name, params, progress=progress)
+        (stage / f"{path.stem}.html").write_text(to_html(nb), encoding="utf-8")
+    return left_out
+
+
+def _reports(stage: Path) -> list[tuple[str, str]]:
+    """(page, title) of each rendered report, in notebook order."""
+    out = []
+    for name in NOTEBOOK_ORDER:
+        nb_path = stage / "notebooks" / f"{name}.ipynb"
+        if nb_path.exists():
+            out.append((f"{name}.html", _title(nbformat.read(str(nb_path), as_version=4))))
+    return out
+
+
+def _report_files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST)
+
+
+def _write_report_manifest(stage: Path) -> None:
+    files = {name: {"sha256": sha256_of(stage / name), "bytes": (stage / name).stat().st_size}
+             for name in _report_files(stage)}
+    (stage / MANIFEST).write_bytes(to_json_bytes({"written_by": "ta-analysis", "kind": "report", "files": files}))
+
+
+def _check_replaceable(out_dir: Path) -> None:
+    """Refuse an existing ``out_dir`` that holds anything its last report did not write."""
+    if not out_dir.exists() or not any(out_dir.iterdir()):
+        return
+    what = f"remove it or choose another --out; this command replaces {out_dir.name}/ and never deletes what it did not write"
+    if not (out_dir / MANIFEST).is_file():
+        raise InputError(f"holds files this tool did not write (no {MANIFEST}); {what}", file=str(out_dir))
+    try:
+        listed = set(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))["files"])
+    except (ValueError, KeyError, TypeError):
+        raise InputError(f"{MANIFEST} cannot be read; {what}", file=str(out_dir)) from None
+    foreign = sorted(set(_report_files(out_dir)) - listed)
+    empty_dirs = [p for p in out_dir.rglob("*") if p.is_dir() and not any(p.iterdir())]
+    if foreign or empty_dirs:
+        raise InputError(f"holds {len(foreign) + len(empty_dirs)} file(s) or folder(s) its last report did not "
+                         f"write; {what}", file=str(out_dir))
+
+
+@contextmanager
+def locked_sibling(out_dir: Path) -> Iterator[None]:
+    """The lock of a folder that is replaced whole, kept beside it (``.<name>.lock``)."""
+    with locked_file(out_dir.parent / f".{out_dir.name}.lock", out_dir):
+        yield
+
+
 def _swap(stage: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``stage`` with renames (the old reports survive any earlier failure)."""
+    """Replace ``out_dir`` by ``stage`` with renames; the old folder (only files its report wrote,
+    checked before rendering) is deleted once the new one is in place."""
     old = None
     if out_dir.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
@@ -165,11 +261,33 @@ def _swap(stage: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def refresh_notebooks(folder: Path = config.NOTEBOOKS_DIR) -> None:
-    """Execute the committed notebooks in place with their default parameters (``make notebooks``).
+def sample_project(root: Path) -> Path:
+    """A copy of the project's layout under ``root``: the committed notebooks beside
+    ``data/processed/``, which holds the bundled samples cleaned. The notebooks' default parameters
+    (``../data/processed``, ``../reports/exhibits``) then resolve inside ``root``, so running them
+    there never touches the project's own ``data/processed/`` or ``reports/``."""
+    from ta_analysis.cli import main
 
-    They then carry the outputs of the bundled sample, which ``make test`` checks with nbval.
-    """
-    for path in notebooks(folder):
-        execute(path, path, {}, progress=False)
-        print(f"executed {path.name}")
+    root = Path(root)
+    (root / "notebooks").mkdir(parents=True, exist_ok=True)
+    for f in notebooks() + [config.NOTEBOOKS_DIR / "sanitize.cfg"]:
+        shutil.copy2(f, root / "notebooks" / f.name)
+    processed = root / "data" / "processed"
+    for argv in (["clean", str(config.SAMPLE_EXPORT), "--out", str(processed), "--quiet"],
+                 ["complaints", str(config.COMPLAINTS_SAMPLE), "--out", str(processed / "complaints"),
+                  "--intake", str(processed)]):
+        if main(argv) != 0:
+            raise RuntimeError(f"ta-analysis {argv[0]} failed on the bundled sample")
+    return root
+
+
+def refresh_notebooks(folder: Path = config.NOTEBOOKS_DIR) -> None:
+    """Execute the committed notebooks with their default parameters on the bundled sample
+    (``make notebooks``), in a :func:`sample_project` copy, and store them back with their outputs,
+    which ``make test`` checks with nbval. The project's ``data/processed/`` is left alone."""
+    with tempfile.TemporaryDirectory(prefix="ta-analysis-notebooks-") as tmp:
+        copy = sample_project(Path(tmp)) / "notebooks"
+        for path in notebooks(folder):
+            execute(copy / path.name, copy / path.name, {}, progress=False)
+            shutil.copyfile(copy / path.name, path)
+            print(f"executed {path.name}")

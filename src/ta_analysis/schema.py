@@ -289,3 +289,44 @@ def _did_you_mean(fld: str, candidates: list[str]) -> str:
             scored.append((-best, c))
     names = [c for _, c in sorted(scored)[:3]]
     return "; did you mean " + " or ".join(repr(n) for n in names) + "?" if names else ""
+
+
+def suggested_mapping(mapping: Mapping, unmapped: pd.DataFrame) -> str:
+    """``suggested_mapping.toml``: a valid mapping file that holds what ``mapping`` said, and a
+    suggested canonical value for each unmapped spelling (``unmapped``: field, raw_value, count),
+    with a comment giving the count and why (the closest crosswalk spelling). A spelling with no
+    suggestion, or one the rules found ambiguous, is listed as a comment. Passed back with
+    ``--mapping`` after review, it applies the suggestions.
+    """
+    import json
+
+    from ta_analysis.vocab import canonical_values, crosswalk
+
+    q = json.dumps  # a JSON string is a TOML basic string
+    lines = ["# Suggested mapping, written by 'ta-analysis clean'. Review every suggestion (each says why it",
+             "# was made), correct or delete it, and pass this file back with --mapping to apply it.",
+             "# A spelling that means 'no answer' maps to \"\".", "", "[columns]"]
+    lines += [f"{q(h)} = {q(f)}" for h, f in mapping.columns.items()]
+    options = {"day_first": mapping.day_first, "default_currency": mapping.default_currency}
+    lines += ["", "[options]"] + [f"{k} = {q(v)}" for k, v in options.items() if v not in (None, False)]
+    order = list(FIELDS)
+    fields = sorted(set(mapping.values) | set(unmapped["field"]) & set(VALUE_VOCABULARIES), key=order.index)
+    for fld in fields:
+        lines += ["", f"[values.{fld}]"]
+        lines += [f"{q(k)} = {q(v or '')}  # from {mapping.path.name if mapping.path else 'the mapping'}"
+                  for k, v in mapping.values.get(fld, {}).items()]
+        vocabulary = VALUE_VOCABULARIES[fld]
+        table = crosswalk(vocabulary)
+        valid = set(canonical_values(vocabulary))
+        for spelling, count, problem in zip(*(unmapped.loc[unmapped["field"] == fld, c]
+                                               for c in ("raw_value", "count", "problem"))):
+            rows = f"{int(count):,} row{'s' if count != 1 else ''}"
+            close = difflib.get_close_matches(spelling.lower(), list(table) + sorted(valid), n=1, cutoff=0.6)
+            value = (table.get(close[0]) if close and close[0] in table else close[0]) if close else None
+            if str(problem).startswith("ambiguous"):
+                lines.append(f"# {q(spelling)} = ?  # {rows}; {problem}: no suggestion")
+            elif value in valid:
+                lines.append(f"{q(spelling)} = {q(value)}  # {rows}; closest known spelling {q(close[0])}")
+            else:
+                lines.append(f"# {q(spelling)} = ?  # {rows}; no known spelling is close")
+    return "\n".join(lines) + "\n"

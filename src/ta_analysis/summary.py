@@ -15,6 +15,7 @@ from ta_analysis import metrics
 from ta_analysis.definitions import ClassDefinition
 from ta_analysis.errors import InputError
 from ta_analysis.formatting import fmt_rate, pct, usd
+from ta_analysis.outputs import read_manifest
 
 
 @dataclass
@@ -36,18 +37,17 @@ class Processed:
 
 
 def load_processed(folder: str | Path) -> Processed:
-    """Read ``intake.parquet`` and ``cleaning_summary.json`` from a folder written by ``clean``."""
+    """Read ``intake.parquet`` and ``cleaning_summary.json`` from a folder written by ``clean``,
+    after checking the folder holds one finished run's files (:func:`outputs.read_manifest`)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("no such folder; run 'ta-analysis clean ... --out FOLDER' first", file=str(folder))
-    for name in ["intake.parquet", "cleaning_summary.json"]:
-        if not (folder / name).exists():
-            raise InputError(f"no {name} here; run 'ta-analysis clean ... --out {folder}' first", file=str(folder))
+    read_manifest(folder, "clean")
     try:
         cleaning = json.loads((folder / "cleaning_summary.json").read_text(encoding="utf-8"))
         intake = pd.read_parquet(folder / "intake.parquet")
     except (ValueError, OSError) as exc:
-        raise InputError(f"cannot read the processed data ({exc}); clean again", file=str(folder)) from None
+        raise InputError(f"cannot read the processed data ({type(exc).__name__}); clean again", file=str(folder)) from None
     return Processed(intake, cleaning, folder)
 
 
@@ -61,7 +61,61 @@ def headline_for(processed: Processed, *, as_of: date | None = None, class_start
                         recorded.countries, recorded.include_unknown_trade_assurance).resolved(as_of)
     h = metrics.headline(processed.intake, as_of=as_of, definition=d, n_boot=n_boot, seed=seed)
     h["inputs"] = [{"file": i["file"], "sha256": i["sha256"], "rows": i["rows"]} for i in processed.cleaning["inputs"]]
+    for figure, u in unread(processed, metrics.population(metrics.reclassify(processed.intake, d), "class")).items():
+        h[figure]["unread"] = u
     return h
+
+
+# The inputs each headline figure is computed from: a class record with one of these fields
+# unreadable or unmapped (its ``problem_fields``) could have fed the figure, and did not.
+UNREAD_FIELDS = {
+    "denied_refund_rate": ("claim_outcome", "claim_filed"),
+    "denied_or_short_paid_rate": ("claim_outcome", "claim_filed", "refund_amount", "refund_amount_usd"),
+    "non_delivery_rate": ("delivery_status", "delivered_date", "promised_delivery_date", "order_date"),
+    "unreimbursed_customs_fees_usd": ("customs_fees_paid", "customs_fees_reimbursed", "customs_fees_currency",
+                                      "customs_fees_paid_usd", "customs_fees_reimbursed_usd"),
+    "out_of_pocket_loss_usd": ("order_amount", "order_currency", "order_amount_usd", "refund_amount",
+                               "refund_amount_usd", "claim_outcome", "delivery_status", "customs_fees_paid",
+                               "customs_fees_reimbursed", "customs_fees_paid_usd", "customs_fees_reimbursed_usd"),
+}
+UNREAD_WARNING_SHARE = 0.01  # a figure with more of its records unread carries a warning
+
+
+def unread(processed: Processed, cls: pd.DataFrame) -> dict[str, dict]:
+    """Per headline figure: how many of the class records that could feed it had an input that
+    could not be read or mapped, the share, the fields, and the commonest unread spellings
+    (from ``problems.csv``, redacted as written)."""
+    problems = pd.read_csv(processed.path / "problems.csv", dtype="str", keep_default_na=False)
+    in_class = set(zip(cls["source_file"].astype("str"), cls["source_row"].astype("str")))
+    problems = problems[[k in in_class for k in zip(problems["source_file"], problems["source_row"])]]
+    fields_of = cls["problem_fields"].fillna("").astype("str").str.split(";")
+    out = {}
+    for figure, fields in UNREAD_FIELDS.items():
+        hit = fields_of.map(lambda names: any(n in fields for n in names))
+        p = problems[problems["field"].isin(fields)]
+        out[figure] = {
+            "records": int(hit.sum()), "of": int(len(cls)),
+            "share": float(hit.sum() / len(cls)) if len(cls) else 0.0,
+            "fields": {f: int(n) for f, n in p["field"].value_counts().sort_index().items()},
+            "commonest": [{"field": f, "raw_value": v, "count": int(n)} for (f, v), n in
+                          p.groupby(["field", "raw_value"]).size().sort_values(ascending=False, kind="stable")
+                          .head(3).items()],
+        }
+    return out
+
+
+def unread_warnings(h: dict) -> dict[str, str]:
+    """A warning per headline figure whose unread share is above :data:`UNREAD_WARNING_SHARE`."""
+    out = {}
+    for figure in UNREAD_FIELDS:
+        u = h[figure].get("unread")
+        if u and u["share"] > UNREAD_WARNING_SHARE:
+            common = "; ".join(f"{c['field']} {c['raw_value']!r} ({c['count']:,})" for c in u["commonest"])
+            out[figure] = (f"WARNING: {u['records']:,} of the {u['of']:,} class records that feed this figure "
+                           f"({pct(u['share'])}) had an input that could not be read or mapped "
+                           f"({', '.join(u['fields'])}); commonest: {common}. See unmapped_spellings.csv and "
+                           "suggested_mapping.toml.")
+    return out
 
 
 def format_headline(h: dict) -> str:
@@ -69,19 +123,24 @@ def format_headline(h: dict) -> str:
     s = h["subclass_members"]
     fees = h["unreimbursed_customs_fees_usd"]
     loss = h["out_of_pocket_loss_usd"]
-    return "\n".join([
+    warn = unread_warnings(h)
+    lines = [
         f"As of {h['as_of']}; class period {h['class_start']} to {h['class_end']}.",
         f"Class members: {h['class_members']:,} distinct claimants (refund-denial {s['refund_denial']:,}; "
         f"customs-fee {s['customs_fee']:,}; non-delivery {s['non_delivery']:,}).",
-        f"Denied-refund rate (claims denied / claims resolved): {fmt_rate(h['denied_refund_rate'])}.",
-        f"Denied-or-short-paid rate ((denied + partial refunds) / claims resolved): "
-        f"{fmt_rate(h['denied_or_short_paid_rate'])}.",
-        f"Non-delivery rate (never delivered / delivery outcome known): {fmt_rate(h['non_delivery_rate'])}.",
-        f"Unreimbursed customs fees: {usd(fees['total'])} over {fees['orders']:,} orders (95% CI "
+        ("denied_refund_rate",
+         f"Denied-refund rate (claims denied / claims resolved): {fmt_rate(h['denied_refund_rate'])}."),
+        ("denied_or_short_paid_rate", f"Denied-or-short-paid rate ((denied + partial refunds) / claims resolved): "
+         f"{fmt_rate(h['denied_or_short_paid_rate'])}."),
+        ("non_delivery_rate",
+         f"Non-delivery rate (never delivered / delivery outcome known): {fmt_rate(h['non_delivery_rate'])}."),
+        ("unreimbursed_customs_fees_usd", f"Unreimbursed customs fees: {usd(fees['total'])} over {fees['orders']:,} orders (95% CI "
         f"{usd(fees['total_ci_low'])} to {usd(fees['total_ci_high'])}); mean {usd(fees['mean'])}, median "
         f"{usd(fees['median'])}, 90th percentile {usd(fees['p90'])}; {pct(fees['share_reimbursed_nothing'])} "
-        "reimbursed nothing.",
-        f"Out-of-pocket loss: {usd(loss['total'])} over {loss['members']:,} members (95% CI {usd(loss['ci_low'])} "
-        f"to {usd(loss['ci_high'])}); {pct(loss['share_zero'])} of members show no loss.",
-        h["caveat"],
-    ])
+        "reimbursed nothing."),
+        ("out_of_pocket_loss_usd", f"Out-of-pocket loss: {usd(loss['total'])} over {loss['members']:,} members (95% "
+         f"CI {usd(loss['ci_low'])} to {usd(loss['ci_high'])}); {pct(loss['share_zero'])} of members show no loss."),
+    ]
+    out = [line if isinstance(line, str) else line[1] + (f"\n  {warn[line[0]]}" if line[0] in warn else "")
+           for line in lines]
+    return "\n".join(out + [h["caveat"]])

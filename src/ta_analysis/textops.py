@@ -35,6 +35,17 @@ def replace(s: pd.Series, pattern: str, repl: str) -> pd.Series:
     return _series(pc.replace_substring_regex(arrow(s), pattern=pattern, replacement=repl), s)
 
 
+def check_pattern(pattern: str, option: str) -> None:
+    """An InputError naming ``option`` when ``pattern`` is no regular expression RE2 can run."""
+    from ta_analysis.errors import InputError
+
+    try:
+        pc.match_substring_regex(pa.array([""]), pattern=pattern)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InputError(f"{option} {pattern!r} is not a regular expression this tool can run "
+                         f"({str(exc).splitlines()[0]})") from None
+
+
 def squeeze(s: pd.Series) -> pd.Series:
     """Surrounding white space trimmed and every inner run of white space made one space.
 
@@ -48,6 +59,11 @@ def squeeze(s: pd.Series) -> pd.Series:
     if pc.any(runs).as_py():
         arr = pc.if_else(runs, pc.replace_substring_regex(arr, pattern=r"\s+", replacement=" "), arr)
     return _series(arr, s)
+
+
+def is_ascii(s: pd.Series) -> np.ndarray:
+    """True where the value is all ASCII (or missing)."""
+    return np.asarray(pc.fill_null(pc.string_is_ascii(arrow(s)), True))
 
 
 def contains(s: pd.Series, pattern: str, *, ignore_case: bool = False) -> pd.Series:

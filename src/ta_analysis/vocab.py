@@ -65,7 +65,13 @@ def crosswalk(vocabulary: str) -> dict[str, str | None]:
     dupes = keys[keys.duplicated()]
     if len(dupes):
         raise ValueError(f"{VOCABULARIES[vocabulary]}: spelling listed twice: {dupes.tolist()}")
-    return {k: (v or None) for k, v in zip(keys, table["canonical_value"])}
+    out = {k: (v or None) for k, v in zip(keys, table["canonical_value"])}
+    if vocabulary == "currency":  # and every ISO 4217 code the exchange rates cover, as itself
+        from ta_analysis.fx import currencies
+
+        for code in sorted(currencies()):
+            out.setdefault(key(pd.Series([code], dtype="str")).iloc[0], code)
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -79,11 +85,15 @@ def canonical_values(vocabulary: str) -> tuple[str, ...]:
     return tuple(sorted(set(values) - {""}))
 
 
+UNMAPPED = "unmapped spelling"
+AMBIGUOUS = "ambiguous spelling"
+
+
 @lru_cache(maxsize=None)
 def patterns(vocabulary: str) -> list[tuple[str, str]]:
     table = read_crosswalk("patterns.csv")
     rows = table[table["vocabulary"] == vocabulary]
-    return list(zip(rows["pattern"], rows["canonical_value"]))
+    return [(pattern, value or None) for pattern, value in zip(rows["pattern"], rows["canonical_value"])]
 
 
 @dataclass
@@ -93,52 +103,72 @@ class Mapped:
     Attributes:
         values: canonical values (missing where the input was missing, a known "missing"
             spelling, or unmapped).
-        unmapped: True where a non-missing input matched no spelling and no pattern.
+        unmapped: True where a non-missing input matched no spelling and no pattern, or
+            patterns that disagree.
+        problem: why, where ``unmapped``: :data:`UNMAPPED`, or :data:`AMBIGUOUS` with the values
+            the patterns give ("ambiguous spelling: denied or partial_refund"), never a guess.
     """
 
     values: pd.Series
     unmapped: pd.Series
+    problem: pd.Series | None = None
 
 
-def map_vocab(series: pd.Series, vocabulary: str) -> Mapped:
-    """Map raw spellings onto a vocabulary's canonical values (once per distinct spelling)."""
-    codes, canon, unmapped = _map_distinct(series, vocabulary)
-    return Mapped(textops.spread(pd.Series(canon, dtype="str"), codes, series.index),
-                  pd.Series(unmapped[codes], index=series.index))
+def map_vocab(series: pd.Series, vocabulary: str, given: dict[str, str | None] | None = None) -> Mapped:
+    """Map raw spellings onto a vocabulary's canonical values (once per distinct spelling).
+
+    ``given`` (spelling key -> canonical value, None for missing: a mapping file's
+    ``[values.<field>]``) is tried first, then the crosswalk, then the patterns."""
+    codes, canon, problem = _map_distinct(series, vocabulary, given)
+    return _mapped(textops.spread(pd.Series(canon, dtype="str"), codes, series.index), codes, problem, series.index)
 
 
-def map_category(series: pd.Series, vocabulary: str) -> Mapped:
+def map_category(series: pd.Series, vocabulary: str, given: dict[str, str | None] | None = None) -> Mapped:
     """:func:`map_vocab` for a vocabulary in :data:`CATEGORIES`, as a categorical in that order."""
-    codes, canon, unmapped = _map_distinct(series, vocabulary)
+    codes, canon, problem = _map_distinct(series, vocabulary, given)
     position = {c: i for i, c in enumerate(CATEGORIES[vocabulary])}
     category = np.array([position.get(c, -1) for c in canon], dtype="int8")
-    return Mapped(pd.Series(pd.Categorical.from_codes(category[codes], categories=CATEGORIES[vocabulary]),
-                            index=series.index), pd.Series(unmapped[codes], index=series.index))
+    values = pd.Series(pd.Categorical.from_codes(category[codes], categories=CATEGORIES[vocabulary]), index=series.index)
+    return _mapped(values, codes, problem, series.index)
 
 
-def map_boolean(series: pd.Series) -> Mapped:
+def map_boolean(series: pd.Series, given: dict[str, str | None] | None = None) -> Mapped:
     """Yes/No/Y/N/TRUE/1/"Not sure"... -> nullable boolean."""
-    codes, canon, unmapped = _map_distinct(series, "boolean")
+    codes, canon, problem = _map_distinct(series, "boolean", given)
     values = pd.array([{"true": True, "false": False}.get(c) for c in canon], dtype="boolean")
-    return Mapped(pd.Series(values.take(codes), index=series.index), pd.Series(unmapped[codes], index=series.index))
+    return _mapped(pd.Series(values.take(codes), index=series.index), codes, problem, series.index)
 
 
-def _map_distinct(series: pd.Series, vocabulary: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _mapped(values: pd.Series, codes: np.ndarray, problem: np.ndarray, index) -> Mapped:
+    per_row = pd.Series(problem[codes], index=index, dtype="str")
+    return Mapped(values, per_row.notna(), per_row)
+
+
+def _map_distinct(series: pd.Series, vocabulary: str,
+                  given: dict[str, str | None] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each row's position among the distinct spellings (:func:`textops.distinct`), and per
-    distinct spelling its canonical value (None if none) and whether it went unmapped."""
+    distinct spelling its canonical value (None if none) and its problem (None if mapped).
+
+    Every pattern is tried on every spelling the tables do not hold: one that several patterns
+    map to different values is ambiguous, and left unmapped rather than guessed."""
     codes, spellings = textops.distinct(series)
     keys = key(spellings.iloc[:-1]).to_numpy(dtype=object)  # the last entry stands for missing cells
-    table = crosswalk(vocabulary)
+    table = {**crosswalk(vocabulary), **(given or {})}
     known = np.array([k in table for k in keys], dtype=bool)
     canon = np.array([table.get(k) for k in keys] + [None], dtype=object)
-    for pattern, value in patterns(vocabulary):
-        todo = np.flatnonzero(~known)
-        if not len(todo):
-            break
+    problem = np.array([None if k else UNMAPPED for k in known] + [None], dtype=object)
+    todo = np.flatnonzero(~known)
+    found: dict[int, set[str]] = {}
+    for pattern, value in patterns(vocabulary) if len(todo) else ():
         hit = pd.Series(keys[todo], dtype="str").str.contains(pattern, case=False, regex=True).to_numpy()
-        canon[todo[hit]] = value
-        known[todo[hit]] = True
-    return codes, canon, np.append(~known, False)
+        for i in todo[hit]:
+            found.setdefault(int(i), set()).add(value)
+    for i, values in found.items():
+        if len(values) == 1:
+            canon[i], problem[i] = next(iter(values)), None
+        else:
+            problem[i] = f"{AMBIGUOUS}: {' or '.join(sorted(values))}"
+    return codes, canon, problem
 
 
 def unmapped_report(series: pd.Series, unmapped: pd.Series, field: str) -> pd.DataFrame:

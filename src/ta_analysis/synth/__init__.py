@@ -172,6 +172,15 @@ def synth(rows: int, seed: int, out: Path, truth: Path | None = None, kind: str 
             raise InputError("a CFPB-format export is written as .csv", file=str(out))
         write_cfpb(generate_cfpb(rows, seed), Path(out))
         return
+    if kind == "vendor-b":  # a second, independently written style of intake export
+        from ta_analysis.synth.vendor_b import generate_vendor_b
+
+        export, tr = generate_vendor_b(rows, seed)
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+        export.to_csv(out, index=False, lineterminator="\n")
+        if truth is not None:
+            tr.to_csv(truth, index=False, lineterminator="\n")
+        return
     export, tr = generate(rows, seed)
     write_export(export, Path(out))
     if truth is not None:
