@@ -90,3 +90,13 @@ def test_the_scan_names_the_kinds_it_finds():
     assert anonymise.scan_text("nothing to see, order TA300012345, $1,234.50") == []
     assert anonymise.scan_text("write to jo@example.com") == ["e-mail address"]
     assert anonymise.scan_text("call 415-555-0182") == ["phone number"]
+
+
+def test_the_scan_skips_a_column_only_when_every_value_is_a_claimant_key():
+    keys = anonymise.claimant_keys(pd.Series(["a@example.com", "b@example.com"], dtype="str"),
+                                   pd.Series([None, None], dtype="str"), pd.Series([None, None], dtype="str"),
+                                   anonymise.HashKey(b"k" * 32, "test"))
+    anonymise.scan_frame(pd.DataFrame({"claimant_key": keys}), "intake.csv")  # hashes: nothing to find
+    mixed = pd.DataFrame({"claimant_key": pd.Series([keys[0], "call 212 555 0111"], dtype="str")})
+    with pytest.raises(anonymise.IdentifierFound, match="'claimant_key'"):
+        anonymise.scan_frame(mixed, "intake.csv")

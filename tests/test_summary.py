@@ -149,7 +149,7 @@ def test_a_figure_resting_on_unread_inputs_carries_a_warning_and_strict_exits_2(
                                  "count": len(unread_in_class)}
     assert h["non_delivery_rate"]["unread"]["fields"].get("claim_outcome") is None
     run = lambda *a: subprocess.run([sys.executable, "-m", "ta_analysis", "summary", "--processed",  # noqa: E731
-                                     str(tmp_path / "out"), "--draws", "50", *a], capture_output=True, text=True)
+                                     str(tmp_path / "out"), "--draws", "100", *a], capture_output=True, text=True)
     plain = run()
     assert plain.returncode == 0
     warning = [line for line in plain.stdout.splitlines() if line.strip().startswith("WARNING")]

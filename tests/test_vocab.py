@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from ta_analysis import vocab
 from ta_analysis.vocab import CATEGORIES, VOCABULARIES, crosswalk, map_boolean, map_vocab, unmapped_report
 
 
@@ -53,3 +54,31 @@ def test_map_category_keeps_the_vocabulary_order_and_flags_unmapped():
     assert r.values.tolist()[0] == "denied" and r.values.tolist()[3] == "full_refund"
     assert r.values.isna().tolist() == [False, True, True, False]
     assert r.unmapped.tolist() == [False, False, True, False]
+
+
+# --- every crosswalk row still maps when it is written another way ------------------------------
+
+def _variants(spelling: str) -> list[str]:
+    words = spelling.split()
+    return [spelling.upper(), spelling.title(), f"  {spelling}  ", spelling.replace(" ", "  "),
+            f"{spelling}!", f"({spelling})", f"{spelling}.", " ".join(reversed(words))]
+
+
+@pytest.mark.parametrize("vocabulary", sorted(vocab.VOCABULARIES))
+def test_every_crosswalk_row_maps_under_case_space_punctuation_and_order_variants(vocabulary):
+    table = vocab.crosswalk(vocabulary)
+    loose = vocab.loose_crosswalk(vocabulary)
+    rows = vocab.read_crosswalk(vocab.VOCABULARIES[vocabulary])
+    failures = []
+    for raw, value in zip(rows["raw_value"], rows["canonical_value"]):
+        k = vocab.key(pd.Series([raw], dtype="str")).iloc[0]
+        if vocab.loose_key(k) not in loose or not any(c.isalnum() for c in raw):
+            continue  # a row whose loose form another row with another value shares: exact match only
+        variants = pd.Series(_variants(raw), dtype="str")
+        got = vocab.map_vocab(variants, vocabulary)
+        want = value or None
+        for v, g, u in zip(variants, got.values, got.unmapped):
+            if u or (None if pd.isna(g) else g) != want:
+                failures.append((raw, v, g))
+    assert failures == [], failures[:10]
+    assert table  # the vocabulary has rows at all

@@ -107,6 +107,10 @@ def normalise_phone(s: pd.Series) -> pd.Series:
     return digits.where(digits.str.len() >= 7)
 
 
+KEY_HEX_DIGITS = 24
+CLAIMANT_KEY = rf"C[0-9a-f]{{{KEY_HEX_DIGITS}}}"  # every key claimant_keys makes, and nothing else
+
+
 def claimant_keys(email: pd.Series, phone: pd.Series, given: pd.Series, key: HashKey) -> pd.Series:
     """One keyed hash per claimant: from the e-mail, else the phone, else the key the export gives.
 
@@ -123,7 +127,7 @@ def claimant_keys(email: pd.Series, phone: pd.Series, given: pd.Series, key: Has
     def digest(identifier: str) -> str:
         h = keyed.copy()
         h.update(identifier.encode("utf-8"))
-        return "C" + h.hexdigest()[:24]
+        return "C" + h.hexdigest()[:KEY_HEX_DIGITS]
 
     hashed = pd.Series([digest(u) for u in identifiers.iloc[:-1].tolist()] + [None], dtype="str")  # last: none
     return textops.spread(hashed, codes, given.index).astype("str")
@@ -329,9 +333,12 @@ def _phones_in(span: str) -> tuple[tuple[int, int], ...]:
     import phonenumbers
 
     found: set[tuple[int, int]] = set()
-    for region in PHONE_REGIONS:  # every region: one span may hold an international and a national number
+    digits = {i for i, c in enumerate(span) if c.isdigit()}
+    for region in PHONE_REGIONS:  # until every digit is in a match: one span may hold two numbers
         found |= {(m.start, m.end) for m in
                   phonenumbers.PhoneNumberMatcher(span, region, leniency=phonenumbers.Leniency.STRICT_GROUPING)}
+        if digits <= {i for a, b in found for i in range(a, b)}:
+            break
     if not found and re.match(r"\s*(?:\+|00)", span):
         try:
             number = phonenumbers.parse("+" + span.strip().lstrip("+").removeprefix("00"), None)
@@ -506,9 +513,16 @@ def scan_frame(df: pd.DataFrame, name: str) -> None:
             col = pd.Series(col.cat.categories.astype("str"), dtype="str")
         elif not (col.dtype == "str" or col.dtype == object):
             continue
+        if _all_claimant_keys(col):  # keyed hashes: checked to be nothing else, so nothing to find
+            continue
         kinds = found_kinds(col)
         if kinds:
             raise IdentifierFound(name, c, kinds[0])
+
+
+def _all_claimant_keys(col: pd.Series) -> bool:
+    present = col.dropna().astype("str")
+    return len(present) > 0 and bool(textops.fullmatch(present, CLAIMANT_KEY).all())
 
 
 class IdentifierFound(InputError):

@@ -56,7 +56,7 @@ RAW_IDENTIFIERS = ("email", "phone")  # hashed into claimant_key; never written
 # Intake columns whose values all come from the code's vocabularies, never from input text as
 # typed: not redacted (nothing to find), though the scan of the written files covers them too.
 GENERATED_TEXT = ("class_rules_failed", "claimant_state", "claimant_country", "issues", "order_currency",
-                  "customs_fees_currency", "problem_fields")
+                  "customs_fees_currency", "problem_fields", "claimant_key")  # claimant_key: keyed hashes
 # Columns of intake.parquet that hold one value for the whole run; intake.csv leaves them out (they
 # would be 10% of its bytes) and cleaning_summary.json states them once.
 RUN_CONSTANTS = ("fx_source", "codebook_version")

@@ -35,6 +35,23 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _folder(text: str) -> Path:
+    """An output folder: never empty (``Path("")`` would be the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; name the output folder")
+    return Path(text)
+
+
+def _draws(text: str) -> int:
+    """Bootstrap draws: a whole number of at least ``metrics.MIN_BOOT`` (what the notebooks accept)."""
+    from ta_analysis.metrics import MIN_BOOT
+
+    n = _positive_int(text)
+    if n < MIN_BOOT:
+        raise argparse.ArgumentTypeError(f"{n} is too few bootstrap draws for an interval; give at least {MIN_BOOT}")
+    return n
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -56,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and optionally the clean values it was made from.")
     p.add_argument("--rows", type=_positive_int, required=True, help="number of data rows")
     p.add_argument("--seed", type=int, required=True, help="seed of every random draw")
-    p.add_argument("--out", type=Path, required=True, help="output file, .csv or .xlsx")
+    p.add_argument("--out", type=_folder, required=True, help="output file, .csv or .xlsx")
     p.add_argument("--truth", type=Path, help="also write the clean values here (CSV; intake only)")
     p.add_argument("--kind", choices=["intake", "vendor-b", "cfpb"], default="intake",
                    help="an intake-form export (default), an intake export in a second, independently written "
@@ -67,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "anonymise, de-duplicate, apply the class definition and write "
                                    "the processed data with its audit ledger.")
     p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="intake export files")
-    p.add_argument("--out", type=Path, required=True, help="output folder (e.g. data/processed)")
+    p.add_argument("--out", type=_folder, required=True, help="output folder (e.g. data/processed)")
     p.add_argument("--mapping", type=Path, help="TOML file mapping a new export's headers")
     p.add_argument("--as-of", type=_iso_date, help="as-of date (default: latest submission)")
     p.add_argument("--class-start", type=_iso_date, help="first order date in the class period")
@@ -84,14 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_iso_date, help="as-of date (default: the cleaning run's)")
     p.add_argument("--class-start", type=_iso_date, help="class period start (default: the cleaning run's)")
     p.add_argument("--class-end", type=_iso_date, help="class period end (default: the cleaning run's)")
-    p.add_argument("--draws", type=_positive_int, default=2000, help="bootstrap draws (default 2000)")
+    p.add_argument("--draws", type=_draws, default=2000, help="bootstrap draws (default 2000)")
     p.add_argument("--seed", type=int, default=20231, help="bootstrap seed (default 20231)")
 
     p = sub.add_parser("report", help="execute the notebooks and render the reports",
                        description="Execute the numbered notebooks on a processed folder and render "
                                    "them as HTML reports (no code), with exhibits and an index page.")
     p.add_argument("--processed", type=Path, required=True, help="folder written by 'ta-analysis clean'")
-    p.add_argument("--out", type=Path, required=True, help="output folder (e.g. reports)")
+    p.add_argument("--out", type=_folder, required=True, help="output folder (e.g. reports)")
     p.add_argument("--as-of", type=_iso_date, help="as-of date (default: the cleaning run's)")
     p.add_argument("--class-start", type=_iso_date, help="class period start (default: the cleaning run's)")
     p.add_argument("--class-end", type=_iso_date, help="class period end (default: the cleaning run's)")
@@ -99,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="folder written by 'ta-analysis complaints' (default: PROCESSED/complaints)")
     p.add_argument("--named-plaintiffs", nargs="*", default=[], metavar="KEY",
                    help="claimant keys of the named plaintiffs (typicality)")
-    p.add_argument("--draws", type=_positive_int, default=2000, help="bootstrap draws (default 2000)")
+    p.add_argument("--draws", type=_draws, default=2000, help="bootstrap draws (default 2000)")
     p.add_argument("--seed", type=int, default=20231, help="bootstrap seed (default 20231)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
@@ -109,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT", help="complaint export files (CSV)")
     p.add_argument("--format", choices=["cfpb", "mapped"], default="cfpb", help="cfpb (default) or mapped")
     p.add_argument("--mapping", type=Path, help="TOML mapping file for --format mapped")
-    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.add_argument("--out", type=_folder, required=True, help="output folder")
     p.add_argument("--company", help="keep only companies matching this regular expression (e.g. 'alibaba|alipay')")
     p.add_argument("--keyword", help="keep only narratives matching this regular expression")
     p.add_argument("--intake", type=Path, help="processed intake folder to link complaints to (counts only)")

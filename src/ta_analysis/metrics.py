@@ -38,6 +38,7 @@ CAVEAT = ("Intake complainants, not a statistical sample: these figures describe
           "contacted the firm, not all Trade Assurance buyers.")
 MIN_N = 30
 DEFAULT_BOOT = 2000
+MIN_BOOT = 100  # fewer draws give no usable percentile interval (the CLI and notebooks refuse them)
 DEFAULT_SEED = 20231
 METHODS = {"wilson": "wilson", "clopper-pearson": "beta"}
 RATE_COLUMNS = ["metric", "rule23", "population", "group_by", "group", "numerator", "denominator",

@@ -32,7 +32,8 @@ PARAMETERS: dict[str, tuple[str, Callable[[object], bool]]] = {
     "class_start": ("class period start YYYY-MM-DD, or None", lambda v: v is None or _is_date(v)),
     "class_end": ("class period end YYYY-MM-DD, or None", lambda v: v is None or _is_date(v)),
     "named_plaintiffs": ("list of claimant keys", lambda v: isinstance(v, list) and all(isinstance(k, str) for k in v)),
-    "draws": ("bootstrap draws, a whole number >= 100", lambda v: isinstance(v, int) and v >= 100),
+    "draws": (f"bootstrap draws, a whole number >= {metrics.MIN_BOOT}",
+              lambda v: isinstance(v, int) and v >= metrics.MIN_BOOT),
     "seed": ("bootstrap seed, a whole number", lambda v: isinstance(v, int)),
 }
 IGNORED = {"In", "Out", "get_ipython", "exit", "quit", "open", "ctx"}

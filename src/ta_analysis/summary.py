@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ta_analysis import metrics
@@ -87,7 +88,8 @@ def unread(processed: Processed, cls: pd.DataFrame) -> dict[str, dict]:
     (from ``problems.csv``, redacted as written)."""
     problems = pd.read_csv(processed.path / "problems.csv", dtype="str", keep_default_na=False)
     in_class = set(zip(cls["source_file"].astype("str"), cls["source_row"].astype("str")))
-    problems = problems[[k in in_class for k in zip(problems["source_file"], problems["source_row"])]]
+    problems = problems[np.array([k in in_class for k in zip(problems["source_file"], problems["source_row"])],
+                                 dtype=bool)]
     fields_of = cls["problem_fields"].fillna("").astype("str").str.split(";")
     out = {}
     for figure, fields in UNREAD_FIELDS.items():

@@ -17,6 +17,7 @@ Examples:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -83,6 +84,28 @@ def canonical_values(vocabulary: str) -> tuple[str, ...]:
         return ("true", "false")
     values = read_crosswalk(VOCABULARIES[vocabulary])["canonical_value"]
     return tuple(sorted(set(values) - {""}))
+
+
+def loose_key(k: str) -> str:
+    """A spelling key with punctuation, parentheses, word order and plural -s ignored: its words
+    (letters and digits), each less a trailing "s" when longer than three letters, sorted.
+    "Not delivered!" and "(Delivered) not" share one; so do "Refund denied" and "refunds denied"."""
+    words = re.findall(r"[^\W_]+", k.lower())
+    return " ".join(sorted(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words))
+
+
+@lru_cache(maxsize=None)
+def loose_crosswalk(vocabulary: str) -> dict[str, str | None]:
+    """:func:`crosswalk` under :func:`loose_key`; a loose key that two rows with different values
+    share is left out (it would be a guess)."""
+    out: dict[str, str | None] = {}
+    clash: set[str] = set()
+    for k, v in crosswalk(vocabulary).items():
+        lk = loose_key(k)
+        if lk in out and out[lk] != v:
+            clash.add(lk)
+        out.setdefault(lk, v)
+    return {k: v for k, v in out.items() if k not in clash and k}
 
 
 UNMAPPED = "unmapped spelling"
@@ -156,6 +179,11 @@ def _map_distinct(series: pd.Series, vocabulary: str,
     table = {**crosswalk(vocabulary), **(given or {})}
     known = np.array([k in table for k in keys], dtype=bool)
     canon = np.array([table.get(k) for k in keys] + [None], dtype=object)
+    loose = loose_crosswalk(vocabulary)
+    for i in np.flatnonzero(~known):  # then ignoring punctuation, word order and plurals
+        lk = loose_key(keys[i])
+        if lk in loose:
+            canon[i], known[i] = loose[lk], True
     problem = np.array([None if k else UNMAPPED for k in known] + [None], dtype=object)
     todo = np.flatnonzero(~known)
     found: dict[int, set[str]] = {}
