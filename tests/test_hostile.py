@@ -16,11 +16,9 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import resource
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import threading

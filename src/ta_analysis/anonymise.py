@@ -177,17 +177,23 @@ _SSN_CANDIDATE = r"[0-9]{3}[- ][0-9]{2}[- ][0-9]{4}"
 
 # A number with one decimal point and nothing else (0.206549, a ratio in a table) is no phone or card.
 _DECIMAL = re.compile(r"\d+\.\d+")
-_DIGIT_RUN = re.compile(r"(?<![\w])\d(?:[ .\-]?\d){12,18}(?![\w])")
-_DIGIT_RUN_CANDIDATE = r"[0-9](?:[ .-]?[0-9]){12}"
+_DIGIT_RUN = re.compile(r"(?<![\w])\d(?:[ .\-]{0,2}\d){12,18}(?![\w])")  # 4111 1111.., 5555  5555..
+_DIGIT_RUN_CANDIDATE = r"[0-9](?:[ .-]{0,2}[0-9]){12}"
 
 _IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,32}", re.IGNORECASE)
 _IBAN_CANDIDATE = r"(?i)\b[a-z]{2}[0-9]{2}(?:[ -]?[a-z0-9]){11}"
 
 # A run of digits with a phone's separators, not part of a longer code (PI-20230405-01, CLM-2023-...)
 # nor an amount ($540000.00).
-_PHONE_SPAN = re.compile(r"(?<![\w+\-/.$€£¥])(?:\+|00)?\s?\(?\d[\d\s()./\-]{5,40}\d"
+_PHONE_SPAN = re.compile(r"(?<![\w+\-/.$€£¥])(?:\+|00)?\s?[(\[]?\d[\d\s()\[\]./\-]{5,40}\d"
                          r"(?:\s*(?:x|ext\.?|extension|#)\s*\d{1,6})?(?![\w\-/])", re.IGNORECASE)
-_PHONE_CANDIDATE = r"[0-9][0-9 ()./-]{5,}[0-9]"
+_PHONE_CANDIDATE = r"[0-9][0-9 ()\[\]./-]{5,}[0-9]"
+# A seven-digit local number (555-0182) is a phone only where the words before it say so.
+_LOCAL_PHONE = re.compile(r"(?<![\w\-/.])\d{3}[-.]\d{4}(?![\w\-/.])")
+_PHONE_WORDS = re.compile(r"\b(?:phone|call|calls|called|mobile|cell|tel|telephone|text|contact|ring|fax|whatsapp|"
+                          r"number|reach)\b[^.!?\n]{0,40}$", re.IGNORECASE)
+_PHONE_WORDS_AFTER = re.compile(r"^[^.!?\n]{0,30}\b(?:phone|mobile|cell|number|whatsapp)\b", re.IGNORECASE)
+_BARE_LONG_RUN = re.compile(r"\d{13,}")  # an order number; a phone so long is written with + or 00
 
 _STREET_WORDS = ("street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|terrace|ter|way|place|pl|"
                  "highway|hwy|parkway|pkwy|circle|cir|square|sq|close|crescent|cres|grove|gardens|mews|row|walk|"
@@ -353,9 +359,13 @@ def _phone_spans(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _PHONE_SPAN.finditer(text):
         span = m.group(0)
-        if sum(c.isdigit() for c in span) < 7 or _DECIMAL.fullmatch(span):
+        if sum(c.isdigit() for c in span) < 7 or _DECIMAL.fullmatch(span) or _BARE_LONG_RUN.fullmatch(span.strip()):
             continue
-        out += [(m.start() + a, m.start() + b) for a, b in _phones_in(span)]
+        out += [(m.start() + a, m.start() + b) for a, b in _phones_in(span.replace("[", "(").replace("]", ")"))]
+    found = {i for a, b in out for i in range(a, b)}
+    out += [m.span() for m in _LOCAL_PHONE.finditer(text)
+            if m.start() not in found and (_PHONE_WORDS.search(text[max(0, m.start() - 60):m.start()])
+                                           or _PHONE_WORDS_AFTER.search(text[m.end():m.end() + 40]))]
     return out
 
 
@@ -419,6 +429,9 @@ DETECTORS = (
 KINDS = tuple(d.kind for d in DETECTORS)
 
 
+_DASHES = {c: "-" for c in (0x2010, 0x2011, 0x2012, 0x2013, 0x2014, 0x2015, 0x2212, 0xFE58, 0xFE63)}
+
+
 @lru_cache(maxsize=1)
 def _ascii_digits() -> dict[int, str]:
     """Every decimal digit of every script other than ASCII's, to its ASCII digit."""
@@ -427,8 +440,9 @@ def _ascii_digits() -> dict[int, str]:
 
 
 def normalise_text(text: str) -> str:
-    """NFKC, and every decimal digit of any script made ASCII (what the detectors look at)."""
-    return unicodedata.normalize("NFKC", text).translate(_ascii_digits())
+    """NFKC, every decimal digit of any script made ASCII, and every dash a hyphen (what the
+    detectors look at: 415–555–0109 is written with en dashes)."""
+    return unicodedata.normalize("NFKC", text).translate(_ascii_digits()).translate(_DASHES)
 
 
 def _replace(text: str, spans: list[tuple[int, int]], token: str) -> str:

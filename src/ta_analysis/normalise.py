@@ -27,7 +27,7 @@ from ta_analysis.errors import InputError
 from ta_analysis.parse import parse_date, parse_money, parse_timestamp
 from ta_analysis.read import SOURCE_FILE, SOURCE_ROW, RawExport, read_export
 from ta_analysis.schema import FIELDS, IDENTITY, HeaderMap, Mapping, map_headers
-from ta_analysis.vocab import AMBIGUOUS, CATEGORIES, UNMAPPED, key, map_boolean, map_category, map_vocab
+from ta_analysis.vocab import AMBIGUOUS, CATEGORIES, UNMAPPED, map_boolean, map_category, map_vocab
 
 ROW = "_row"
 PROBLEM_COLUMNS = [ROW, SOURCE_FILE, SOURCE_ROW, "field", "raw_value", "problem"]
