@@ -36,22 +36,19 @@ lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml (exact versio
 	$(BIN)/pip-compile --quiet --extra test --strip-extras --generate-hashes --allow-unsafe \
 		-o requirements.lock pyproject.toml
 
-report: clean-data ## clean, analyse and render the bundled sample, or EXPORT=file [COMPLAINTS=file] (data/processed/, reports/)
+report: clean-data ## clean, analyse and render the bundled sample, or EXPORT=file [MAPPING=toml] [COMPLAINTS=file] (data/processed/, reports/)
 	$(BIN)/ta-analysis report --processed $(PROCESSED) --out reports
 	$(BIN)/ta-analysis summary --processed $(PROCESSED)
 
 # The synthetic complaint sample goes with the synthetic intake sample only: a real EXPORT is
-# reported with the complaint export given as COMPLAINTS, or with none.
+# reported with the complaint export given as COMPLAINTS, or with none (`report` then leaves the
+# complaint report out, and never shows synthetic complaints beside a real intake).
 clean-data: $(STAMP) ## clean the intake export (EXPORT, default the sample) and its complaints into data/processed/
-	$(BIN)/ta-analysis clean $(EXPORT) --out $(PROCESSED)
-	@rm -rf $(PROCESSED)/complaints.previous
+	$(BIN)/ta-analysis clean $(EXPORT) --out $(PROCESSED) $(if $(MAPPING),--mapping $(MAPPING))
 	@if [ -n "$(COMPLAINTS)" ]; then \
 		$(BIN)/ta-analysis complaints $(COMPLAINTS) --out $(PROCESSED)/complaints --intake $(PROCESSED); \
 	elif [ "$(EXPORT)" = "$(SAMPLE)" ]; then \
 		$(BIN)/ta-analysis complaints $(COMPLAINTS_SAMPLE) --out $(PROCESSED)/complaints --intake $(PROCESSED); \
-	elif [ -e $(PROCESSED)/complaints ]; then \
-		mv $(PROCESSED)/complaints $(PROCESSED)/complaints.previous; \
-		echo "no COMPLAINTS given: the earlier complaint outputs were moved to $(PROCESSED)/complaints.previous"; \
 	fi
 
 test: $(STAMP) ## run every test, and nbval over the committed notebooks (in temporary folders: data/processed/ and reports/ are never touched)
