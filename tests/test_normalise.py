@@ -168,3 +168,20 @@ def test_typing_does_not_depend_on_the_number_of_threads(monkeypatch):
         pd.testing.assert_frame_equal(results[0].frame, other.frame)
         pd.testing.assert_frame_equal(results[0].problems, other.problems)
         assert list(results[0].frame.columns) == list(other.frame.columns)
+
+
+def test_day_first_is_decided_per_export_file(tmp_path):
+    """Two exports of opposite conventions in one clean: each column of each file is read by its
+    own rule (a first field above 12 makes a file day-first), none is called ambiguous."""
+    from ta_analysis.normalise import normalise_exports
+
+    header = "Submission ID,Submitted At,Email,Order ID,Order Date,Amount paid,Country,Trade Assurance\n"
+    (tmp_path / "uk.csv").write_text(header + "1,25/03/2024 10:00,a@example.com,O1,20/02/2024,$5,US,Yes\n"
+                                              "2,04/03/2024 10:00,b@example.com,O2,05/02/2024,$5,US,Yes\n")
+    (tmp_path / "us.csv").write_text(header + "3,03/25/2024 10:00,c@example.com,O3,02/20/2024,$5,US,Yes\n"
+                                              "4,03/04/2024 10:00,d@example.com,O4,02/05/2024,$5,US,Yes\n")
+    n = normalise_exports([tmp_path / "uk.csv", tmp_path / "us.csv"])
+    f = n.frame
+    assert f["order_date"].dt.strftime("%Y-%m-%d").tolist() == ["2024-02-20", "2024-02-05", "2024-02-20", "2024-02-05"]
+    assert f["submitted_at"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-25", "2024-03-04", "2024-03-25", "2024-03-04"]
+    assert not n.problems["problem"].str.startswith("ambiguous").any()

@@ -263,7 +263,8 @@ def _identities(raw: pd.DataFrame, out: dict, problems: _Problems, hash_key: Has
 
 def _submitted(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping, as_of: date | None) -> date:
     """Submission timestamps; returns the as-of date (given, or the latest submission's)."""
-    submitted = parse_timestamp(raw["submitted_at"], day_first=mapping.day_first, earliest=EARLIEST_VALID_DATE)
+    submitted = _per_file(parse_timestamp, raw, "submitted_at", day_first=mapping.day_first,
+                          earliest=EARLIEST_VALID_DATE)
     if as_of is None:
         latest = submitted.values.max()
         as_of = latest.date() if pd.notna(latest) else date.today()  # pragma: no cover (no dates at all)
@@ -276,9 +277,20 @@ def _submitted(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mappi
     return as_of
 
 
+def _per_file(parse, raw: pd.DataFrame, fld: str, **options):
+    """``parse(raw[fld], **options)`` file by file: whether slash dates are day-first is decided
+    per column of each export (two exports of opposite conventions are each read right)."""
+    groups = raw.groupby(SOURCE_FILE, sort=False).indices
+    if len(groups) <= 1:
+        return parse(raw[fld], **options)
+    parts = [parse(raw[fld].iloc[rows], **options) for rows in groups.values()]
+    return type(parts[0])(pd.concat([p.values for p in parts]).reindex(raw.index),
+                          pd.concat([p.problem for p in parts]).reindex(raw.index).astype("str"))
+
+
 def _dates(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping, as_of: date) -> None:
     for fld in DATE_FIELDS:
-        d = parse_date(raw[fld], day_first=mapping.day_first, earliest=EARLIEST_VALID_DATE, latest=as_of)
+        d = _per_file(parse_date, raw, fld, day_first=mapping.day_first, earliest=EARLIEST_VALID_DATE, latest=as_of)
         out[fld] = d.values
         problems.add(fld, d.problem)
 
