@@ -90,10 +90,10 @@ def unread(processed: Processed, cls: pd.DataFrame) -> dict[str, dict]:
     in_class = set(zip(cls["source_file"].astype("str"), cls["source_row"].astype("str")))
     problems = problems[np.array([k in in_class for k in zip(problems["source_file"], problems["source_row"])],
                                  dtype=bool)]
-    fields_of = cls["problem_fields"].fillna("").astype("str").str.split(";")
+    problem_fields = cls["problem_fields"].fillna("").astype("str")  # "field;field"
     out = {}
     for figure, fields in UNREAD_FIELDS.items():
-        hit = fields_of.map(lambda names: any(n in fields for n in names))
+        hit = problem_fields.str.contains(f"(?:^|;)(?:{'|'.join(fields)})(?:;|$)", regex=True)
         p = problems[problems["field"].isin(fields)]
         out[figure] = {
             "records": int(hit.sum()), "of": int(len(cls)),
