@@ -360,6 +360,15 @@ def test_summary_of_clean_folder_works(cleaned):
     assert r.returncode == 0, r.stderr
 
 
+def summary_refuses(folder: Path, name: str) -> list[str]:
+    """[] when ``summary`` on ``folder`` exits 2 with one line naming ``name``; else what it did."""
+    r = cli("summary", "--processed", folder, "--draws", "100")
+    lines = error_lines(r.stderr)
+    if r.returncode != 2 or "Traceback" in r.stderr or len(lines) != 1 or name not in lines[0]:
+        return [f"{name}: exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}"]
+    return []
+
+
 def test_edit_any_output_breaks_summary(cleaned, tmp_path):
     failures = []
     for name in output_files(cleaned):
@@ -370,10 +379,7 @@ def test_edit_any_output_breaks_summary(cleaned, tmp_path):
         # same size, one byte changed (a size check alone would not see it)
         i = len(data) // 2
         f.write_bytes(data[:i] + bytes([data[i] ^ 0x01]) + data[i + 1:] if data else b"x")
-        r = cli("summary", "--processed", d, "--draws", "100")
-        lines = error_lines(r.stderr)
-        if r.returncode != 2 or "Traceback" in r.stderr or len(lines) != 1 or name not in lines[0]:
-            failures.append(f"{name}: exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}")
+        failures += summary_refuses(d, name)
     assert not failures, "editing an output was not caught:\n" + "\n".join(failures)
 
 
@@ -383,10 +389,7 @@ def test_delete_any_output_breaks_summary(cleaned, tmp_path):
         d = tmp_path / f"del-{name}"
         shutil.copytree(cleaned, d)
         (d / name).unlink()
-        r = cli("summary", "--processed", d, "--draws", "100")
-        lines = error_lines(r.stderr)
-        if r.returncode != 2 or "Traceback" in r.stderr or len(lines) != 1 or name not in lines[0]:
-            failures.append(f"{name}: exit {r.returncode}, stderr {r.stderr.strip()[-300:]!r}")
+        failures += summary_refuses(d, name)
     assert not failures, "deleting an output was not caught:\n" + "\n".join(failures)
 
 

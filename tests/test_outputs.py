@@ -11,6 +11,7 @@ import pytest
 
 from ta_analysis import outputs
 from ta_analysis.errors import InputError
+from ta_analysis.read import sha256_file
 
 
 def _frame() -> pd.DataFrame:
@@ -57,7 +58,7 @@ def test_a_run_publishes_its_files_with_a_manifest_and_leaves_other_files_alone(
     outputs.write_outputs(out, _files(df), kind="clean")
     manifest = outputs.read_manifest(out, "clean")
     assert sorted(manifest["files"]) == ["note.txt", "t.csv"]
-    assert manifest["files"]["t.csv"]["sha256"] == outputs.sha256_of(out / "t.csv")
+    assert manifest["files"]["t.csv"]["sha256"] == sha256_file(out / "t.csv")
     assert (out / "mine.txt").read_text() == "an analyst's file"
     assert not list(out.glob(outputs.STAGING + "*"))
     with pytest.raises(InputError, match="written by 'ta-analysis clean', not 'complaints'"):

@@ -26,6 +26,7 @@ import pandas as pd
 
 from ta_analysis.config import DATA_RAW, PROJECT_ROOT
 from ta_analysis.errors import InputError
+from ta_analysis.read import sha256_file
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -195,16 +196,6 @@ def locked_file(lock: Path, folder: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def sha256_of(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def write_outputs(out_dir: Path, files: dict, *, kind: str) -> dict[str, Path]:
     """Scan, write and publish one run's files as one unit.
 
@@ -240,7 +231,7 @@ def write_outputs(out_dir: Path, files: dict, *, kind: str) -> dict[str, Path]:
             for d in done:
                 d.result()  # a writer's own error is raised here
             manifest = {"written_by": "ta-analysis", "kind": kind,
-                        "files": {name: {"sha256": sha256_of(tmp / name), "bytes": (tmp / name).stat().st_size}
+                        "files": {name: {"sha256": sha256_file(tmp / name), "bytes": (tmp / name).stat().st_size}
                                   for name in files}}
             (tmp / MANIFEST).write_bytes(to_json_bytes(manifest))
             (out_dir / MANIFEST).unlink(missing_ok=True)
@@ -269,7 +260,7 @@ def read_manifest(folder: Path, kind: str) -> dict:
         raise InputError(f"written by 'ta-analysis {manifest.get('kind')}', not '{kind}'", file=str(folder))
     for name, entry in files.items():
         f = Path(folder) / name
-        if not f.is_file() or f.stat().st_size != entry["bytes"] or sha256_of(f) != entry["sha256"]:
+        if not f.is_file() or f.stat().st_size != entry["bytes"] or sha256_file(f) != entry["sha256"]:
             raise InputError(f"{name} is missing or is not the file its run wrote (changed since, or left by "
                              f"an unfinished run); {again}", file=str(folder))
     return manifest

@@ -24,7 +24,8 @@ import nbformat
 
 from ta_analysis import config
 from ta_analysis.errors import InputError
-from ta_analysis.outputs import MANIFEST, check_out_dir, locked_file, sha256_of, to_json_bytes
+from ta_analysis.outputs import MANIFEST, check_out_dir, locked_file, to_json_bytes
+from ta_analysis.read import sha256_file
 from ta_analysis.summary import format_headline, headline_for, load_processed
 
 NOTEBOOK_ORDER = ["01-data-quality", "02-refund-denials", "03-customs-fees", "04-non-delivery",
@@ -176,7 +177,7 @@ def complaints_left_out(processed, complaints_dir: Path) -> str:
                 "'ta-analysis complaints EXPORT --out FOLDER' and report with --complaints FOLDER.")
     read_manifest(Path(complaints_dir), "complaints")
     summary = json.loads((Path(complaints_dir) / "complaints_summary.json").read_text(encoding="utf-8"))
-    samples = {sha256_of(p) for p in (config.SAMPLE_EXPORT, config.COMPLAINTS_SAMPLE) if p.exists()}
+    samples = {sha256_file(p) for p in (config.SAMPLE_EXPORT, config.COMPLAINTS_SAMPLE) if p.exists()}
     intake_synthetic = all(i["sha256"] in samples for i in processed.cleaning["inputs"])
     complaints_synthetic = all(i["sha256"] in samples for i in summary["inputs"])
     if intake_synthetic != complaints_synthetic:
@@ -219,7 +220,7 @@ def _report_files(folder: Path) -> list[str]:
 
 
 def _write_report_manifest(stage: Path) -> None:
-    files = {name: {"sha256": sha256_of(stage / name), "bytes": (stage / name).stat().st_size}
+    files = {name: {"sha256": sha256_file(stage / name), "bytes": (stage / name).stat().st_size}
              for name in _report_files(stage)}
     (stage / MANIFEST).write_bytes(to_json_bytes({"written_by": "ta-analysis", "kind": "report", "files": files}))
 

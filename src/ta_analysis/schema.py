@@ -322,7 +322,7 @@ def suggested_mapping(mapping: Mapping, unmapped: pd.DataFrame) -> str:
                                                for c in ("raw_value", "count", "problem"))):
             rows = f"{int(count):,} row{'s' if count != 1 else ''}"
             close = difflib.get_close_matches(spelling.lower(), list(table) + sorted(valid), n=1, cutoff=0.6)
-            value = (table.get(close[0]) if close and close[0] in table else close[0]) if close else None
+            value = table.get(close[0], close[0]) if close else None  # a spelling's value, or a value itself
             if str(problem).startswith("ambiguous"):
                 lines.append(f"# {q(spelling)} = ?  # {rows}; {problem}: no suggestion")
             elif value in valid:
