@@ -115,6 +115,25 @@ def code_distinct(text: pd.Series) -> pd.DataFrame:
     return out
 
 
+DEV_SPLIT_SEED = 20261203
+DEV_HELD_OUT_SHARE = 0.35
+
+
+def split_parts(complaint_ids: pd.Series, seed: int = DEV_SPLIT_SEED, held_out: float = DEV_HELD_OUT_SHARE) -> pd.Series:
+    """``tuning`` or ``held_out`` per complaint id: a seeded draw, made once before any pattern was written.
+
+    The ids are sorted first, so the split does not depend on the file's row order.
+
+    >>> split_parts(pd.Series(["3", "1", "2", "4"]), held_out=0.5).tolist()
+    ['held_out', 'tuning', 'held_out', 'tuning']
+    """
+    ids = complaint_ids.astype("str")
+    order = np.sort(ids.unique())
+    n_held = int(np.ceil(held_out * len(order)))
+    chosen = set(order[np.random.default_rng(seed).permutation(len(order))[:n_held]].tolist())
+    return pd.Series(np.where(ids.isin(chosen), "held_out", "tuning"), index=complaint_ids.index, dtype="str")
+
+
 def labelled_set() -> pd.DataFrame:
     """The hand-labelled validation narratives (synthetic, written for validation), both sets.
 
