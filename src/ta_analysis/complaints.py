@@ -315,6 +315,9 @@ def run(inputs: list[Path], fmt: str, mapping: Path | None, out_dir: Path, *, co
         "purchase_disputes": int(complaints["purchase_dispute"].sum()),
         "codes": {c: int(complaints[f"code_{c}"].sum()) for c in coder.CODES},
         "codebook_version": coder.CODEBOOK_VERSION,
+        # per code, "validated" on held-out real narratives or why not: read counts of the others with care
+        "codes_validation": coder.code_status(),
+        "codes_unvalidated": coder.unvalidated_codes(),
         "company_groups": {k: int(v) for k, v in complaints["company_group"].value_counts().head(10).items()},
         "package_version": package_version(), "git_commit": git_commit(), "lock_sha256": lock_sha256(),
     }

@@ -72,6 +72,29 @@ def contains(s: pd.Series, pattern: str, *, ignore_case: bool = False) -> pd.Ser
     return pd.Series(hit.to_numpy(zero_copy_only=False), index=s.index, dtype=bool)
 
 
+MATCH_START, MATCH_SEP = "\x1e", "\x1f"  # record and unit separators: never in text given to :func:`matches`
+
+
+def matches(s: pd.Series, pattern: str) -> pa.Array:
+    """Every non-overlapping match of ``pattern`` in each value, in order, as a list per value.
+
+    The same RE2 engine as :func:`contains` (so a value it finds a match in always yields at least
+    one here, non-ASCII text included): each match is first marked with two separators, then the
+    text outside the marks is dropped. Values must hold neither :data:`MATCH_START` nor
+    :data:`MATCH_SEP`. Missing values give missing lists.
+
+        >>> matches(pd.Series(["Café: never arrived, never came", "nothing", None]), r"(?i)never \\w+").to_pylist()
+        [['never arrived', 'never came'], [], None]
+    """
+    arr = pc.replace_substring_regex(arrow(s), pattern=f"({pattern})", replacement=MATCH_START + "\\1" + MATCH_SEP)
+    arr = pc.replace_substring_regex(arr, pattern=f"[^{MATCH_START}{MATCH_SEP}]*{MATCH_START}([^{MATCH_SEP}]*){MATCH_SEP}",
+                                     replacement="\\1" + MATCH_SEP)
+    arr = pc.replace_substring_regex(arr, pattern=f"[^{MATCH_SEP}]*$", replacement="")
+    lists = pc.split_pattern(pc.utf8_rtrim(arr, characters=MATCH_SEP), MATCH_SEP)
+    empty = pc.equal(pc.utf8_length(arr), 0)  # "" splits into [""]: no match
+    return pc.if_else(empty, pa.scalar([], type=lists.type), lists)
+
+
 def fullmatch(s: pd.Series, pattern: str) -> pd.Series:
     """True where the whole value matches ``pattern``; False where missing."""
     return contains(s, f"^(?:{pattern})$")
