@@ -64,6 +64,7 @@ lab: $(STAMP) ## open JupyterLab on the project's environment
 bench: $(STAMP) ## benchmarks (slow; not part of make test)
 	$(BIN)/python benchmarks/bench_clean.py
 	$(BIN)/python benchmarks/bench_complaints.py
+	$(BIN)/python benchmarks/bench_report.py
 
 sample: $(STAMP) ## regenerate the bundled synthetic samples (same seed, same bytes)
 	$(BIN)/ta-analysis synth --rows $(SAMPLE_ROWS) --seed $(SAMPLE_SEED) --out $(SAMPLE)

@@ -29,15 +29,14 @@ complaints_dir = "../data/processed/complaints"  # folder written by `ta-analysi
 as_of = None  # YYYY-MM-DD, or None for the as-of date of the cleaning run
 class_start = None  # YYYY-MM-DD, or None for the class period of the cleaning run
 class_end = None
-named_plaintiffs = []  # claimant keys of the named plaintiffs
+named_plaintiffs = []  # intake ids of the named plaintiffs (the sample shows two examples when empty)
 draws = 2000  # bootstrap draws
 seed = 20231  # bootstrap seed
 
 # %%
 from ta_analysis import metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.exhibits import (binned, draw_flow, draw_grouped_rates, draw_histogram, draw_lines, draw_rates,
-                                  draw_stacked_counts)
+from ta_analysis.exhibits import draw_flow
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 

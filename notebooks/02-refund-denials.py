@@ -31,15 +31,14 @@ complaints_dir = "../data/processed/complaints"  # folder written by `ta-analysi
 as_of = None  # YYYY-MM-DD, or None for the as-of date of the cleaning run
 class_start = None  # YYYY-MM-DD, or None for the class period of the cleaning run
 class_end = None
-named_plaintiffs = []  # claimant keys of the named plaintiffs
+named_plaintiffs = []  # intake ids of the named plaintiffs (the sample shows two examples when empty)
 draws = 2000  # bootstrap draws
 seed = 20231  # bootstrap seed
 
 # %%
 from ta_analysis import metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.exhibits import (binned, draw_flow, draw_grouped_rates, draw_histogram, draw_lines, draw_rates,
-                                  draw_stacked_counts)
+from ta_analysis.exhibits import draw_lines, draw_rates
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
@@ -78,6 +77,13 @@ ctx.exhibit("EX-03", by_quarter[["group", "numerator", "denominator", "estimate"
             note="Denied-or-short-paid rate = (denied + partial refunds) / claims resolved. Band: 95% Wilson interval.")
 views.rate_table(by_quarter)
 
+# %%
+quarters = views.commonality(ctx.cls, as_of=ctx.as_of, by=["quarter"])
+nb.show(quarters[quarters["metric"].isin(["denied-refund rate", "denied-or-short-paid rate"])],
+        caption="Across quarters of order (Holm-adjusted over the four tests across quarters; notebook 05 adjusts over all 24)",
+        percent=["lowest group", "highest group"], pvalue=["p-value", "Holm-adjusted p"], count=["groups tested", "orders"],
+        decimals={"statistic": 2, "effect size": 3, "effect CI low": 3, "effect CI high": 3})
+
 # %% [markdown]
 # ## Is it the same for individuals and small businesses, and across states?
 
@@ -92,9 +98,15 @@ views.rate_table(by_state)
 
 # %% [markdown]
 # ## Do the differences between groups go beyond chance?
+#
+# The full set of tests, across all six groupings and with Holm-adjusted p-values over all of them,
+# is in notebook 05; here, the refund rates across issue types, buyer types and states.
 
 # %%
-views.commonality(ctx.cls, as_of=ctx.as_of, by=["issue_customs", "buyer_type", "claimant_state"])
+tests = views.commonality(ctx.cls, as_of=ctx.as_of, by=["issue", "buyer_type", "claimant_state"])
+nb.show(tests[tests["metric"].isin(["denied-refund rate", "denied-or-short-paid rate"])],
+        percent=["lowest group", "highest group"], pvalue=["p-value", "Holm-adjusted p"], count=["groups tested", "orders"],
+        decimals={"statistic": 2, "effect size": 3, "effect CI low": 3, "effect CI high": 3})
 
 # %% [markdown]
 # ## What reasons were given for the denials?

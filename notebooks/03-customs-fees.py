@@ -30,15 +30,14 @@ complaints_dir = "../data/processed/complaints"  # folder written by `ta-analysi
 as_of = None  # YYYY-MM-DD, or None for the as-of date of the cleaning run
 class_start = None  # YYYY-MM-DD, or None for the class period of the cleaning run
 class_end = None
-named_plaintiffs = []  # claimant keys of the named plaintiffs
+named_plaintiffs = []  # intake ids of the named plaintiffs (the sample shows two examples when empty)
 draws = 2000  # bootstrap draws
 seed = 20231  # bootstrap seed
 
 # %%
 from ta_analysis import metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.exhibits import (binned, draw_flow, draw_grouped_rates, draw_histogram, draw_lines, draw_rates,
-                                  draw_stacked_counts)
+from ta_analysis.exhibits import binned_amounts, draw_binned
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
@@ -60,11 +59,12 @@ nb.say(f"{fees['orders']:,} class orders ({fees['claimants']:,} claimants) paid 
 # ## How are the unreimbursed amounts spread?
 
 # %%
-hist = binned(orders["unreimbursed_usd"])
-ctx.exhibit("EX-04", hist, draw_histogram("unreimbursed_usd", xlabel="Customs fees left unreimbursed per order (USD)"),
+hist = binned_amounts(orders["unreimbursed_usd"], zero_label="Fully reimbursed")
+ctx.exhibit("EX-04", hist, draw_binned(xlabel="Customs fees left unreimbursed per order (USD)", ylabel="Orders"),
             subtitle=f"Class orders with customs fees paid, n = {len(orders):,}",
-            note="Unreimbursed = max(fees paid - fees reimbursed, 0) in USD at the ECB rate of the order date; "
-                 "the last bar holds every order above the 99th percentile.")
+            note="Unreimbursed = max(fees paid - fees reimbursed, 0) in USD at the ECB rate of the order date. First bar "
+                 "(hatched): orders fully reimbursed. The last bar holds every order above the 99th percentile (its range "
+                 "is in the table).")
 
 # %% [markdown]
 # ## What share of fee-paying orders got nothing back?

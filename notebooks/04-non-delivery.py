@@ -19,10 +19,12 @@
 #
 # This notebook answers **what share of orders were never delivered, and how many of those were
 # refunded**. *Non-delivery rate* = orders never delivered ÷ orders whose delivery outcome is known.
-# Never delivered: `not_delivered`, or held at customs with no delivered date once the promised
-# date + 30 days has passed by the as-of date. Unknown or missing status, and customs holds still
-# within the grace period, leave the denominator and are counted. Late and partial deliveries
-# count as delivered and are reported on their own.
+# Never delivered: `not_delivered` or held at customs, with no delivered date, **reported** more
+# than 30 days after the promised delivery date (the order date + 60 days where the promised date
+# is missing). A status describes the day it was reported, so the grace is judged on that day,
+# not on the as-of date. Unknown or missing status, and reports made within the grace period,
+# leave the denominator and are counted. Late and partial deliveries count as delivered and are
+# reported on their own.
 
 # %% tags=["parameters"]
 processed_dir = "../data/processed"  # folder written by `ta-analysis clean`
@@ -31,15 +33,14 @@ complaints_dir = "../data/processed/complaints"  # folder written by `ta-analysi
 as_of = None  # YYYY-MM-DD, or None for the as-of date of the cleaning run
 class_start = None  # YYYY-MM-DD, or None for the class period of the cleaning run
 class_end = None
-named_plaintiffs = []  # claimant keys of the named plaintiffs
+named_plaintiffs = []  # intake ids of the named plaintiffs (the sample shows two examples when empty)
 draws = 2000  # bootstrap draws
 seed = 20231  # bootstrap seed
 
 # %%
 from ta_analysis import metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.exhibits import (binned, draw_flow, draw_grouped_rates, draw_histogram, draw_lines, draw_rates,
-                                  draw_stacked_counts)
+from ta_analysis.exhibits import draw_lines
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 

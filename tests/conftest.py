@@ -86,9 +86,12 @@ def expected_fates(truth: pd.DataFrame) -> tuple[list[str], dict]:
         if (not missing(r["customs_fees_paid"]) and not missing(r["customs_fees_currency"])
                 and r["customs_fees_paid"] - (0 if missing(r["customs_fees_reimbursed"]) else r["customs_fees_reimbursed"]) > 0):
             sub["customs_fee"].add(who)
-        held_over = (r["delivery_status"] == "held_at_customs" and missing(r["delivered_date"])
-                     and date.fromisoformat(r["promised_delivery_date"]) + timedelta(days=30) < as_of)
-        if r["delivery_status"] == "not_delivered" or held_over:
+        # BRIEF: not delivered or held, no delivered date, reported after the promised date (or the
+        # order date + 60 days) + 30 days.
+        promised = (date.fromisoformat(r["promised_delivery_date"]) if not missing(r["promised_delivery_date"])
+                    else date.fromisoformat(r["order_date"]) + timedelta(days=60))
+        if (r["delivery_status"] in ("not_delivered", "held_at_customs") and missing(r["delivered_date"])
+                and pd.Timestamp(r["submitted_at"]).date() > promised + timedelta(days=30)):
             sub["non_delivery"].add(who)
     return fate, {"class_members": len(members), **{k: len(v) for k, v in sub.items()}}
 

@@ -38,18 +38,32 @@ def test_class_rules_lists_every_rule_failed():
     assert class_rules(f, lenient)[2] == "country_unknown"
 
 
-def test_never_delivered_follows_the_brief():
-    """As of 2023-03-01, grace 30 days: a customs hold promised 2023-01-15 is past grace
-    (2023-02-14 < 2023-03-01): never delivered; one promised 2023-02-15 is within grace: unknown;
-    one with a delivered date was delivered."""
+def test_never_delivered_is_judged_on_the_day_it_was_reported():
+    """Grace 30 days after the promised date (2023-01-15 + 30 = 2023-02-14), judged on the report's
+    day, not the as-of date. Rows: delivered, late, partial: delivered. Not delivered reported
+    2023-03-01 (after the deadline): never delivered; reported 2023-02-01 (before it): unknown (the
+    attack: "not delivered" reported before the promised date was counted as never delivered).
+    Customs hold reported 2023-03-01: never; reported 2023-02-14 (on the deadline day): unknown;
+    with a delivered date: delivered. No promised date: order date 2022-12-01 + 60 = 2023-01-30,
+    + 30 = 2023-03-01, so reported 2023-03-02: never; reported 2023-02-20: unknown. Unknown and
+    missing status: unknown. No report date: unknown."""
     f = pd.DataFrame({
-        "delivery_status": pd.Categorical(["delivered", "late", "partial", "not_delivered", "held_at_customs",
-                                           "held_at_customs", "held_at_customs", "unknown", None]),
-        "promised_delivery_date": pd.to_datetime(["2023-01-15"] * 4 + ["2023-01-15", "2023-02-15", "2023-01-15", "2023-01-15", "2023-01-15"]),
-        "delivered_date": pd.to_datetime([None] * 6 + ["2023-02-20", None, None]),
+        "delivery_status": pd.Categorical(["delivered", "late", "partial", "not_delivered", "not_delivered",
+                                           "held_at_customs", "held_at_customs", "held_at_customs",
+                                           "not_delivered", "not_delivered", "unknown", None, "not_delivered"]),
+        "promised_delivery_date": pd.to_datetime(["2023-01-15"] * 8 + [None, None] + ["2023-01-15"] * 3),
+        "order_date": pd.to_datetime(["2022-12-01"] * 13),
+        "delivered_date": pd.to_datetime([None] * 7 + ["2023-02-20"] + [None] * 5),
+        "submitted_at": pd.to_datetime(["2023-03-01"] * 4 + ["2023-02-01", "2023-03-01 09:30", "2023-02-14 23:00",
+                                        "2023-03-01", "2023-03-02", "2023-02-20", "2023-03-01", "2023-03-01", None], format="mixed"),
     })
-    got = never_delivered(f, date(2023, 3, 1))
-    assert got.tolist() == [False, False, False, True, True, pd.NA, False, pd.NA, pd.NA]
+    got = never_delivered(f)
+    assert got.tolist() == [False, False, False, True, pd.NA, True, pd.NA, False, True, pd.NA, pd.NA, pd.NA, pd.NA]
+    why = definitions.delivery_unknown_reason(f, got)
+    assert why.tolist()[4] == "reported within grace" and why.tolist()[10:] == ["status unknown", "status missing",
+                                                                                "no date to judge by"]
+    assert never_delivered(f, grace_days=15).tolist()[4]  # deadline 2023-01-30, reported 2023-02-01: never
+    assert never_delivered(f, grace_days=60).tolist()[3] is pd.NA  # deadline 2023-03-16, reported 2023-03-01
 
 
 def test_the_class_period_ends_at_the_as_of_date_unless_given_and_never_before_it_starts():
@@ -59,17 +73,30 @@ def test_the_class_period_ends_at_the_as_of_date_unless_given_and_never_before_i
         ClassDefinition(class_end=date(2019, 1, 1)).resolved(date(2025, 6, 30))
 
 
-def test_unreimbursed_fees_unrefunded_value_and_nothing_reimbursed():
+def test_unreimbursed_fees_and_nothing_reimbursed():
     paid = pd.Series([100.0, 50.0, np.nan, 40.0, 30.0])
     back = pd.Series([30.0, np.nan, 5.0, 60.0, 0.0])
     assert definitions.unreimbursed_fees(paid, back).tolist()[:2] == [70.0, 50.0]
     assert np.isnan(definitions.unreimbursed_fees(paid, back)[2])  # fees paid unknown: unknown
     assert definitions.unreimbursed_fees(paid, back).tolist()[3:] == [0.0, 30.0]  # over-reimbursed: 0
     assert definitions.reimbursed_nothing(back).tolist() == [False, True, False, False, True]
-    order = pd.Series([1000.0, 800.0, np.nan])
-    refund = pd.Series([250.0, np.nan, 10.0])
-    got = definitions.unrefunded_value(order, refund)
-    assert got.tolist()[:2] == [750.0, 800.0] and np.isnan(got[2])
+
+
+def test_refund_paid_follows_the_brief():
+    """Denied, blank: 0. Full refund, blank: the order value (no loss). Partial, blank: unknown.
+    Denied, unreadable ("see invoice" in problem_fields): unknown. No response, 20 given: 20.
+    With blank refunds left out, the denied blank is unknown too; the full refund is still paid."""
+    f = pd.DataFrame({
+        "claim_outcome": pd.Categorical(["denied", "full_refund", "partial_refund", "denied", "no_response"]),
+        "order_amount_usd": [100.0, 200.0, 300.0, 400.0, 500.0],
+        "refund_amount": [np.nan, np.nan, np.nan, np.nan, 20.0],
+        "refund_amount_usd": [np.nan, np.nan, np.nan, np.nan, 20.0],
+        "problem_fields": ["", "", "", "refund_amount", ""],
+    })
+    got = definitions.refund_paid(f)
+    assert got.tolist()[:2] == [0.0, 200.0] and np.isnan(got[2]) and np.isnan(got[3]) and got[4] == 20.0
+    strict = definitions.refund_paid(f, blank_is_zero=False)
+    assert np.isnan(strict[0]) and strict[1] == 200.0
 
 
 def test_subclasses_flags_and_the_marked_frame():
@@ -84,6 +111,7 @@ def test_subclasses_flags_and_the_marked_frame():
         "customs_fees_paid_usd": [120.0, np.nan, 80.0, 50.0],
         "customs_fees_reimbursed_usd": [120.0, np.nan, np.nan, 0.0],
         "claim_date": pd.to_datetime(["2022-01-25", "2022-03-01", "2022-05-01", "2022-03-01"]),
+        "submitted_at": pd.to_datetime(["2022-06-01"] * 4),
         "issue_quality": pd.array([True, False, True, False], dtype="boolean"),
         "evidence_kept": pd.array([True, False, None, True], dtype="boolean"),
     })
@@ -109,5 +137,7 @@ def test_definitions_are_stated_in_words():
     assert definitions.in_words(definitions.unreimbursed_fees).startswith(
         "Unreimbursed customs fees per order: max(fees paid - fees reimbursed, 0), in USD.")
     for fn in (definitions.ClassDefinition, definitions.never_delivered, definitions.subclasses,
-               definitions.defence_flags, definitions.unrefunded_value, definitions.loss_applies):
-        assert len(definitions.in_words(fn)) > 60
+               definitions.defence_flags, definitions.non_delivery_loss, definitions.refund_denial_loss,
+               definitions.customs_fee_loss, definitions.refund_paid, definitions.promised_date):
+        words = definitions.in_words(fn)
+        assert len(words) > 60 and ":data:" not in words and ":func:" not in words

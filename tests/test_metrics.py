@@ -48,6 +48,12 @@ def mini() -> pd.DataFrame:
         "order_date": d(["2022-11-01"] * 8),
         "buyer_type": pd.Categorical(["small_business"] * 4 + ["individual"] * 4),
     })
+    df["intake_id"] = [f"INT-{i}" for i in range(1, 9)]
+    df["refund_amount"] = df["refund_amount_usd"]
+    df["customs_fees_reimbursed"] = df["customs_fees_reimbursed_usd"]
+    df["claim_filed"] = pd.array([True] * 5 + [False, True, True], dtype="boolean")
+    df["flag_late_quality_claim"] = False
+    df["flag_missing_evidence"] = False
     return df
 
 
@@ -100,7 +106,7 @@ def test_non_delivery_rate(cls):
     and r6 (customs hold within grace)."""
     r = row(m.non_delivery_rate(cls, as_of=AS_OF))
     assert (r["numerator"], r["denominator"], r["estimate"]) == (2, 5, 0.4)
-    assert r["excluded_reasons"] == "status unknown: 1; customs hold within grace: 1"
+    assert r["excluded_reasons"] == "status unknown: 1; reported within grace: 1"
     r = row(m.non_delivery_rate(cls, as_of=AS_OF, judgements=m.Judgements(held_past_grace_never_delivered=False)))
     assert (r["numerator"], r["denominator"]) == (1, 4)
 
@@ -124,27 +130,55 @@ def test_customs_fees(cls):
     assert (share["numerator"], share["denominator"]) == (1, 3)
 
 
-def test_out_of_pocket_loss(cls):
-    """Per order: r1 100+50, r2 200-50, r3 300-300, r4 80 (never delivered), r5 0, r6 0, r7 500+20.
-    Members A 300, B 80, C 0, D 520: total 900, one member of four with zero loss."""
-    mem = m.member_losses(cls, AS_OF)
-    assert mem["loss"].to_dict() == {"A": 300.0, "B": 80.0, "C": 0.0, "D": 520.0}
-    r = row(m.out_of_pocket_loss(cls, as_of=AS_OF, n_boot=500))
-    assert (r["members"], r["total"], r["share_zero"], r["members_zero"]) == (4, 900.0, 0.25, 1)
-    assert r["ci_low"] < 900 < r["ci_high"]
-    r = row(m.out_of_pocket_loss(cls, as_of=AS_OF, n_boot=10, judgements=m.Judgements(partial_is_short_paid=False)))
-    assert r["total"] == 750.0  # r2's partial refund no longer a loss
+def test_rates_carry_a_claimant_bootstrap_interval_beside_wilson(cls):
+    """Denied 2 of 4 resolved: A (r1 denied, r2 partial), B (r3 full), D (r7 denied). Resampling
+    the three claimants gives rates between 0/1 and 1/1; the draws are seeded."""
+    r = row(m.denied_refund_rate(cls, n_boot=400, seed=5))
+    assert 0.0 <= r["cluster_ci_low"] <= 0.5 <= r["cluster_ci_high"] <= 1.0
+    assert row(m.denied_refund_rate(cls, n_boot=400, seed=5)) == r
+    h = m.headline_rate(m.denied_refund_rate(cls, n_boot=400, seed=5))
+    wider = (r["cluster_ci_high"] - r["cluster_ci_low"]) > (r["ci_high"] - r["ci_low"])
+    assert h["interval"] == ("claimant bootstrap" if wider else "wilson")
+    assert h["ci_high"] - h["ci_low"] == pytest.approx(max(r["cluster_ci_high"] - r["cluster_ci_low"], r["ci_high"] - r["ci_low"]))
+    assert np.isnan(row(m.denied_refund_rate(cls))["cluster_ci_low"])  # no draws asked: none given
 
 
-def test_bootstrap_is_seeded(cls):
-    many = pd.concat([cls.assign(claimant_key=cls["claimant_key"] + str(i),
-                                 order_amount_usd=cls["order_amount_usd"] * (1 + i / 10)) for i in range(20)])
-    a = m.out_of_pocket_loss(many, as_of=AS_OF, n_boot=300, seed=1)
-    b = m.out_of_pocket_loss(many, as_of=AS_OF, n_boot=300, seed=1)
-    c = m.out_of_pocket_loss(many, as_of=AS_OF, n_boot=300, seed=2)
-    pd.testing.assert_frame_equal(a, b)
-    assert (a["ci_low"].iloc[0], a["ci_high"].iloc[0]) != (c["ci_low"].iloc[0], c["ci_high"].iloc[0])
-    assert "seed 1" in a["method"].iloc[0]
+def test_several_groupings_at_once_equal_each_alone(cls):
+    both = m.denied_refund_rate(cls, by=["buyer_type", "quarter"])
+    for by in ("buyer_type", "quarter"):
+        alone = m.denied_refund_rate(cls, by=by)
+        pd.testing.assert_frame_equal(both[both["group_by"] == by].reset_index(drop=True), alone)
+
+
+def test_rate_bootstrap_by_distinct_pairs_centres_on_the_rate():
+    """2,000 claimants: 600 with 1 of 1, 1,000 with 0 of 1, 400 with 1 of 2: rate 1,000 / 2,400.
+    The multinomial draws over the three distinct pairs centre on it, with the spread of picking
+    claimants (checked against 2,000 draws of picking them one by one, to 10%)."""
+    from ta_analysis import resample
+
+    num = np.r_[np.ones(600), np.zeros(1000), np.ones(400)]
+    den = np.r_[np.ones(1600), np.full(400, 2.0)]
+    r = resample.ratios(num, den, 2000, 4)
+    idx = np.random.default_rng(5).integers(0, 2000, size=(2000, 2000))
+    direct = num[idx].sum(axis=1) / den[idx].sum(axis=1)
+    assert r.mean() == pytest.approx(1000 / 2400, abs=0.002)
+    assert r.std() == pytest.approx(direct.std(), rel=0.1)
+
+
+def test_chunked_bootstrap_draws_equal_one_draw():
+    """The claimant draws are made in chunks and applied as counts; they equal one draw of them all
+    applied by indexing (the same totals, to rounding)."""
+    from ta_analysis import resample
+
+    v = np.arange(1.0, 151.0)
+    rng = np.random.default_rng(9)
+    once = v[rng.integers(0, len(v), size=(200, len(v)))].sum(axis=1)
+    small = resample.CHUNK_CELLS
+    try:
+        resample.CHUNK_CELLS = 1000  # 6 draws of 150 claimants per chunk
+        assert resample.totals(v, 200, 9)[:, 0] == pytest.approx(once, rel=1e-12)
+    finally:
+        resample.CHUNK_CELLS = small
 
 
 def test_numerosity(cls):
@@ -170,11 +204,26 @@ def test_homogeneity_hand_checked():
     assert h["pooled"] == ["tiny"] and "pooled" in h["note"]
 
 
-def test_place_claimants(cls):
-    p = m.place_claimants(cls, ["D", "C", "Z"], as_of=AS_OF).set_index("claimant_key")
-    assert p.at["D", "loss"] == 520 and p.at["D", "loss_percentile"] == 100.0
-    assert p.at["C", "loss_percentile"] == 25.0
-    assert not p.at["Z", "in_class"]
+def test_homogeneity_gives_cramers_v_with_an_interval():
+    table = pd.DataFrame({"metric": "x", "group": ["a", "b"], "numerator": [15, 5], "denominator": [20, 20]})
+    h = m.homogeneity(None, table, by="g")
+    assert h["v_ci_low"] < h["cramers_v"] < h["v_ci_high"] and h["n"] == 40
+
+
+def test_loss_homogeneity_pools_small_groups(cls):
+    h = m.loss_homogeneity(cls, by="buyer_type", as_of=AS_OF, min_n=3)
+    assert h["pooled"] == [] and h["groups"] == 2 and h["metric"] == "loss_per_order"
+    assert m.loss_homogeneity(cls, by="buyer_type", as_of=AS_OF, min_n=30)["note"] == "fewer than two groups with data: no test"
+
+
+def test_place_claimants_by_intake_id(cls):
+    """INT-7 is D's order: total 520 (refund denial 500, fees 20), the highest of 4 members (100th
+    percentile, weak); C (INT-5) has 0: the 25th; INT-8 is outside the class; INT-99 unknown."""
+    p = m.place_claimants(cls, ["INT-7", "INT-5", "INT-99"], as_of=AS_OF).set_index("intake_id")
+    assert p.at["INT-7", "total_usd"] == 520 and p.at["INT-7", "total_percentile"] == 100.0
+    assert p.at["INT-7", "under_refund_denial"] and not p.at["INT-7", "under_non_delivery"]
+    assert p.at["INT-5", "total_percentile"] == 25.0 and p.at["INT-5", "status"] == "uninjured"
+    assert not p.at["INT-99", "in_class"]
 
 
 def test_extrapolation_is_refused():

@@ -28,7 +28,7 @@ def test_misspelt_parameter_is_named_with_a_hint():
 @pytest.mark.parametrize("name, value, message", [
     ("as_of", "31/01/2024", "parameter as_of must be as-of date YYYY-MM-DD"),
     ("draws", 10, "parameter draws must be bootstrap draws"),
-    ("named_plaintiffs", "Cabc", "parameter named_plaintiffs must be list of claimant keys"),
+    ("named_plaintiffs", "Cabc", "parameter named_plaintiffs must be list of intake ids"),
 ])
 def test_bad_values(name, value, message):
     with pytest.raises(InputError, match=message):

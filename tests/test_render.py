@@ -49,14 +49,14 @@ def test_every_report_is_written_without_code(rendered):
 
 def test_headline_json_is_written(rendered):
     h = json.loads((rendered[0] / "headline.json").read_text())
-    assert {"class_members", "denied_refund_rate", "out_of_pocket_loss_usd"} <= set(h)
+    assert {"class_members", "denied_refund_rate", "damages"} <= set(h) and "out_of_pocket_loss_usd" not in h
 
 
 def test_every_exhibit_has_four_files_with_matching_hashes(rendered):
     a, _ = rendered
     manifest = json.loads((a / "exhibits" / "exhibits.json").read_text())
     ids = [e["exhibit_id"] for e in manifest["exhibits"]]
-    assert ids == [f"EX-0{i}" for i in range(1, 9)]
+    assert ids == [f"EX-0{i}" for i in range(1, 10)]
     for e in manifest["exhibits"]:
         assert set(e["files"]) == {"png", "svg", "pdf", "csv"}
         for f in e["files"].values():

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ta_analysis import anonymise, coder, textops
-from ta_analysis.definitions import CLASS_RULES, CUSTOMS_GRACE_DAYS, SUBCLASSES, ClassDefinition, mark_class
+from ta_analysis.definitions import CLASS_RULES, NON_DELIVERY_GRACE_DAYS, SUBCLASSES, ClassDefinition, mark_class
 from ta_analysis.normalise import DATE_FIELDS, RATE_DATE_FIELDS, ROW, Normalised, normalise_exports
 from ta_analysis.outputs import (check_out_dir, git_commit, lock_sha256, package_version, to_json_bytes, write_csv,
                                  write_outputs)
@@ -348,7 +348,7 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
             "class_end": definition.class_end.isoformat(),
             "countries": list(definition.countries),
             "include_unknown_trade_assurance": definition.include_unknown_trade_assurance,
-            "customs_grace_days": CUSTOMS_GRACE_DAYS,
+            "non_delivery_grace_days": NON_DELIVERY_GRACE_DAYS,
             "mapping": None if mapping.path is None else {
                 "file": Path(mapping.path).name,
                 "sha256": hashlib.sha256(Path(mapping.path).read_bytes()).hexdigest()},
@@ -358,6 +358,7 @@ def _summary(n: Normalised, ledger: pd.DataFrame, intake: pd.DataFrame, definiti
         "hash_key": key.label,
         "fx_source": n.fx_source,
         "codebook_version": coder.CODEBOOK_VERSION,
+        "codebook_unvalidated_codes": coder.unvalidated_codes(),  # narrative_code_* columns to read with care
         "package_version": package_version(),
         "git_commit": git_commit(),
         "lock_sha256": lock_sha256(),

@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--complaints", type=Path,
                    help="folder written by 'ta-analysis complaints' (default: PROCESSED/complaints)")
     p.add_argument("--named-plaintiffs", nargs="*", default=[], metavar="KEY",
-                   help="claimant keys of the named plaintiffs (typicality)")
+                   help="intake ids of the named plaintiffs (typicality; the bundled sample shows two examples when none are given)")
     p.add_argument("--draws", type=_draws, default=2000, help="bootstrap draws (default 2000)")
     p.add_argument("--seed", type=int, default=20231, help="bootstrap seed (default 20231)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -230,8 +230,11 @@ def complaints_command(args: argparse.Namespace) -> int:
         print(f"{f['file']}: {f['records']:,} records; {f['not_selected']:,} not selected; "
               f"{f['kept']:,} kept, {f['duplicate']:,} duplicates, {f['quarantined']:,} quarantined; "
               f"reconciles: {'yes' if f['reconciles'] else 'NO'}")
+    unvalidated = set(s.get("codes_unvalidated", []))
     print(f"{s['kept']:,} complaints kept; {s['purchase_disputes']:,} purchase disputes; codes: "
-          + ", ".join(f"{k} {v:,}" for k, v in s["codes"].items()) + f" (codebook {s['codebook_version']})")
+          + ", ".join(f"{k}{'*' if k in unvalidated else ''} {v:,}" for k, v in s["codes"].items())
+          + f" (codebook {s['codebook_version']}" + ("; * not validated on held-out real narratives" if unvalidated else "")
+          + ")")
     if "linkage" in s:
         lk = s["linkage"]
         print(f"linked to intake: {lk['complaints_linked']:,} complaints, {lk['intake_records_linked']:,} intake records "

@@ -19,6 +19,9 @@ REPORTS_DIR = PROJECT_ROOT / "reports"
 # The bundled sample is regenerated from these (see data/raw/sample/README.md).
 SAMPLE_ROWS = 5000
 SAMPLE_SEED = 20231
+# Two example plaintiffs (intake ids) of the synthetic sample, so that its typicality section is
+# never empty: one never-delivered order with customs fees, one denied claim on delivered goods.
+SAMPLE_NAMED_PLAINTIFFS = ("INT-100648", "INT-100260")
 COMPLAINTS_SAMPLE = SAMPLE_DIR / "cfpb_complaints_sample.csv"
 COMPLAINTS_SAMPLE_ROWS = 1500
 COMPLAINTS_SAMPLE_SEED = 20232

@@ -35,14 +35,55 @@ SHORT_PAID = ("denied", "partial_refund")
 DELIVERED = ("delivered", "late", "partial")
 """Delivery statuses of goods that arrived: on time, late, or in part."""
 
-CUSTOMS_GRACE_DAYS = 30
-"""Days after the promised delivery date before goods held at customs count as never delivered."""
+NON_DELIVERY_GRACE_DAYS = 30
+"""Days after the promised delivery date before goods not delivered count as never delivered,
+judged on the day the order was reported."""
+
+MISSING_PROMISE_DAYS = 60
+"""Where the promised delivery date is missing, the order date plus this many days stands in for it."""
+
+UNDELIVERED = ("not_delivered", "held_at_customs")
+"""Delivery statuses of goods that had not arrived when the order was reported."""
 
 LATE_QUALITY_CLAIM_DAYS = 30
 """Days after delivery after which a quality claim is flagged as filed late (a defence flag)."""
 
 NO_RESPONSE_DAYS = 60
 """Days after which an unanswered claim is counted as denied in the sensitivity analysis."""
+
+
+@dataclass(frozen=True)
+class Judgements:
+    """The judgement calls the sensitivity table varies; the defaults follow BRIEF.md.
+
+    Attributes:
+        no_response_as_denied: an unanswered claim older than 60 days (:data:`NO_RESPONSE_DAYS`)
+            counts as denied.
+        held_past_grace_never_delivered: goods held at customs past grace count as never delivered
+            (False: their outcome is unknown).
+        partial_is_short_paid: a partial refund is a short payment.
+        fx_date: the date whose ECB rate converts amounts to USD.
+        include_unknown_trade_assurance: orders of unknown coverage are in the class.
+        grace_days: days after the promised date before goods not delivered are never delivered.
+        blank_refund_is_zero: a blank refund (other than a partial one) is no refund; False: unknown.
+        blank_reimbursement_is_zero: a blank fee reimbursement is nothing reimbursed; False: unknown.
+        no_claim_non_delivery_in: never-delivered orders with no claim filed enter the non-delivery total.
+        withdrawn_in: never-delivered orders whose claim was withdrawn enter the non-delivery total.
+        refund_denial_upper_bound: the refund-denial total takes the order value where no refund
+            was requested (an upper bound); False: requested amounts only.
+    """
+
+    no_response_as_denied: bool = False
+    held_past_grace_never_delivered: bool = True
+    partial_is_short_paid: bool = True
+    fx_date: str = "order_date"
+    include_unknown_trade_assurance: bool = False
+    grace_days: int = NON_DELIVERY_GRACE_DAYS
+    blank_refund_is_zero: bool = True
+    blank_reimbursement_is_zero: bool = True
+    no_claim_non_delivery_in: bool = False
+    withdrawn_in: bool = False
+    refund_denial_upper_bound: bool = True
 
 
 # --- the class -----------------------------------------------------------------------------------
@@ -118,22 +159,47 @@ def class_rules(f: pd.DataFrame, definition: ClassDefinition) -> pd.Series:
 
 # --- delivery, fees, loss ------------------------------------------------------------------------
 
-def never_delivered(f: pd.DataFrame, as_of: date) -> pd.Series:
-    """Whether an order was never delivered: true when its status is ``not_delivered``, or it is
-    held at customs with no delivered date once the promised delivery date plus 30 days
-    (:data:`CUSTOMS_GRACE_DAYS`) has passed by the as-of date; false when its status is
-    delivered, late or partial (:data:`DELIVERED`), or a customs hold has a delivered date;
-    missing where the outcome is not known (unknown or missing status, or a customs hold still
-    within grace)."""
+def promised_date(f: pd.DataFrame) -> pd.Series:
+    """The date delivery was promised: the promised delivery date, or where it is missing the order
+    date plus 60 days.
+
+    The 60 days are :data:`MISSING_PROMISE_DAYS`."""
+    return f["promised_delivery_date"].fillna(f["order_date"] + pd.Timedelta(days=MISSING_PROMISE_DAYS))
+
+
+def never_delivered(f: pd.DataFrame, grace_days: int = NON_DELIVERY_GRACE_DAYS) -> pd.Series:
+    """Whether an order was never delivered, judged on the day it was reported (a status describes
+    that day): true when its status is not delivered or held at customs, it has no delivered date,
+    and it was reported more than 30 days after the promised delivery date (the order date plus 60
+    days where the promised date is missing); false when its status is delivered, late or partial,
+    or it has a delivered date; not known for an unknown or missing status, a report made within
+    the grace period, or no date to judge it by.
+
+    The report's day is ``submitted_at``; the grace is :data:`NON_DELIVERY_GRACE_DAYS` (``grace_days``
+    varies it), the promised date :func:`promised_date`, the delivered statuses :data:`DELIVERED`."""
     status = f["delivery_status"]  # categorical: compared by its codes
-    grace_over = (f["promised_delivery_date"] + pd.Timedelta(days=CUSTOMS_GRACE_DAYS)) < pd.Timestamp(as_of)
-    held = status.eq("held_at_customs")
-    held_never = held & f["delivered_date"].isna() & grace_over.fillna(False)
-    held_delivered = held & f["delivered_date"].notna()
+    reported = f["submitted_at"].dt.normalize()
+    deadline = promised_date(f) + pd.Timedelta(days=grace_days)
+    undelivered = status.isin(list(UNDELIVERED)) & f["delivered_date"].isna()
     out = pd.Series(pd.NA, index=f.index, dtype="boolean")
-    out[status.isin(list(DELIVERED)) | held_delivered] = False
-    out[status.eq("not_delivered") | held_never] = True
+    out[status.isin(list(DELIVERED)) | (status.isin(list(UNDELIVERED)) & f["delivered_date"].notna())] = False
+    out[undelivered & (reported > deadline).fillna(False)] = True
     return out
+
+
+def delivery_unknown_reason(f: pd.DataFrame, never: pd.Series, grace_days: int = NON_DELIVERY_GRACE_DAYS) -> pd.Series:
+    """Why an order's delivery outcome is not known (missing where it is known): ``status unknown``,
+    ``status missing``, ``reported within grace`` or ``no date to judge by``."""
+    status = f["delivery_status"]
+    deadline = promised_date(f) + pd.Timedelta(days=grace_days)
+    judged = f["submitted_at"].notna() & deadline.notna()
+    reason = pd.Series(pd.NA, index=f.index, dtype="str")
+    unknown = never.isna()
+    reason[unknown & status.isin(list(UNDELIVERED)) & ~judged] = "no date to judge by"
+    reason[unknown & status.isin(list(UNDELIVERED)) & judged] = "reported within grace"
+    reason[unknown & status.isna()] = "status missing"
+    reason[unknown & reason.isna()] = "status unknown"
+    return reason
 
 
 def unreimbursed_fees(paid_usd: pd.Series, reimbursed_usd: pd.Series) -> pd.Series:
@@ -147,16 +213,105 @@ def reimbursed_nothing(reimbursed_usd: pd.Series) -> pd.Series:
     return reimbursed_usd.fillna(0).le(0)
 
 
-def unrefunded_value(order_usd: pd.Series, refund_usd: pd.Series) -> pd.Series:
-    """Unrefunded order value: max(order value - refund, 0), in USD. A missing refund counts as no
-    refund; missing where the order value is unknown."""
-    return (order_usd - refund_usd.fillna(0)).clip(lower=0)
+def unreadable(f: pd.DataFrame, field: str) -> pd.Series:
+    """Records whose ``field`` was given but could not be read or converted to USD (listed in
+    ``problem_fields``, or an amount without its USD value)."""
+    listed = pd.Series(False, index=f.index)
+    if "problem_fields" in f.columns:
+        listed = f["problem_fields"].fillna("").astype("str").str.contains(
+            f"(?:^|;){field}(?:_usd)?(?:;|$)", regex=True)
+    no_usd = f[field].notna() & f[f"{field}_usd"].isna() if f"{field}_usd" in f.columns else False
+    return (listed | no_usd).astype(bool)
 
 
-def loss_applies(never: pd.Series, outcome: pd.Series, short_paid: tuple[str, ...] = SHORT_PAID) -> pd.Series:
-    """Orders whose unrefunded value is an out-of-pocket loss: never delivered, or their claim was
-    denied or short-paid (:data:`SHORT_PAID`)."""
-    return never.fillna(False).astype(bool) | outcome.astype("str").isin(list(short_paid))
+def refund_paid(f: pd.DataFrame, *, blank_is_zero: bool = True) -> pd.Series:
+    """The refund paid on an order, in USD; missing where it is unknown. A full refund whose
+    amount is blank or unreadable refunded the order value; a blank or unreadable partial refund
+    is unknown; on any other claim (denied, unanswered, pending, withdrawn, none) a blank refund is
+    no refund (0) and an unreadable one is unknown. With ``blank_is_zero`` False (a sensitivity),
+    a blank refund is unknown too."""
+    outcome = f["claim_outcome"]  # categorical or text: compared, never rewritten
+    paid = f["refund_amount_usd"].astype("float64")
+    blank = f["refund_amount"].isna() & ~unreadable(f, "refund_amount")
+    paid = paid.mask(blank & outcome.ne("partial_refund").fillna(True), 0.0 if blank_is_zero else np.nan)
+    paid = paid.mask(unreadable(f, "refund_amount"), np.nan)
+    return paid.mask(outcome.eq("full_refund").fillna(False), f["order_amount_usd"])
+
+
+ND_CLAIM_STATES = {
+    "denied": "in", "partial_refund": "in", "no_response": "in",
+    "pending": "pending", "withdrawn": "withdrawn", "full_refund": "fully refunded",
+}
+"""Never-delivered orders by the state of their claim: denied, short-paid or unanswered claims are
+in the non-delivery total; pending and withdrawn claims are left out and counted; fully refunded
+orders carry no loss; orders with no claim filed (``no claim``) are left out of the total and
+shown on their own; a claim filed whose outcome is not known is ``outcome unknown``."""
+
+
+def nd_claim_state(f: pd.DataFrame) -> pd.Series:
+    """The claim state of each order for the non-delivery theory (:data:`ND_CLAIM_STATES`)."""
+    state = f["claim_outcome"].map(ND_CLAIM_STATES).astype("str")
+    filed = f["claim_filed"].fillna(False).astype(bool) if "claim_filed" in f.columns else False
+    state = state.mask(state.isna() & filed, "outcome unknown")
+    return state.fillna("no claim")
+
+
+def non_delivery_loss(f: pd.DataFrame, never: pd.Series, paid: pd.Series) -> pd.Series:
+    """Non-delivery damages per order, in USD: on orders never delivered, order value minus refund
+    paid (at least 0); 0 on other orders; unknown (never 0) where the order value or the refund
+    cannot be read.
+
+    Which claim states enter the total is :data:`ND_CLAIM_STATES`."""
+    never = never.fillna(False).astype(bool)
+    loss = (f["order_amount_usd"] - paid).clip(lower=0).mask(f["claim_outcome"].eq("full_refund").fillna(False), 0.0)
+    return loss.where(never, 0.0)
+
+
+def refund_due(f: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The refund due on a claim, in USD, and its basis: ``requested`` (the buyer's
+    ``refund_requested``) when given, otherwise ``order value (upper bound)``: the buyer may have
+    kept goods worth something, so the order value bounds the loss from above. Missing where the
+    requested amount was given but cannot be read, or the order value is needed and unknown."""
+    requested = f["refund_requested_usd"] if "refund_requested_usd" in f.columns else pd.Series(np.nan, index=f.index)
+    has_requested = requested.notna()
+    basis = pd.Series(np.where(has_requested, "requested", "order value (upper bound)"), index=f.index, dtype="str")
+    due = requested.where(has_requested, f["order_amount_usd"]).astype("float64")
+    if "refund_requested" in f.columns:
+        due = due.mask(unreadable(f, "refund_requested"), np.nan)
+    return due, basis
+
+
+def refund_denial_loss(f: pd.DataFrame, never: pd.Series, outcome: pd.Series, paid: pd.Series,
+                       short_paid: tuple[str, ...] = SHORT_PAID) -> tuple[pd.Series, pd.Series]:
+    """Refund-denial damages per order, in USD: on every order not counted as never delivered
+    (delivered, or delivery not known) whose claim was denied or short-paid, refund due minus
+    refund paid (at least 0), the refund due being the amount the buyer requested or, where none
+    was requested, the order value (an upper bound); 0 on other orders; unknown where an amount
+    cannot be read.
+
+    Returns the loss and the basis of the refund due (:func:`refund_due`); short-paid outcomes are
+    :data:`SHORT_PAID`."""
+    applies = ~never.fillna(False).astype(bool) & outcome.isin(list(short_paid))
+    due, basis = refund_due(f)
+    return (due - paid).clip(lower=0).where(applies, 0.0), basis.where(applies)
+
+
+def customs_fee_loss(f: pd.DataFrame, *, blank_is_zero: bool = True) -> pd.Series:
+    """Customs-fee damages per order, in USD: unreimbursed customs fees (fees paid minus fees
+    reimbursed, at least 0) on every order with fees paid; 0 on other orders; unknown where the
+    fees paid or the reimbursement were given but cannot be read. A blank reimbursement counts as
+    nothing reimbursed.
+
+    With ``blank_is_zero`` False (a sensitivity) a blank reimbursement is unknown instead."""
+    paid, back = f["customs_fees_paid_usd"], f["customs_fees_reimbursed_usd"]
+    paid_unread = unreadable(f, "customs_fees_paid")
+    has_fees = paid.gt(0).fillna(False) | paid_unread
+    blank_back = f["customs_fees_reimbursed"].isna() & ~unreadable(f, "customs_fees_reimbursed")
+    loss = (paid - back.fillna(0.0)).clip(lower=0)
+    if not blank_is_zero:
+        loss = loss.mask(blank_back, np.nan)
+    loss = loss.mask(paid_unread | unreadable(f, "customs_fees_reimbursed"), np.nan)
+    return loss.where(has_fees, 0.0)
 
 
 def subclasses(f: pd.DataFrame, in_class: pd.Series) -> dict[str, pd.Series]:
@@ -200,7 +355,7 @@ def mark_class(f: pd.DataFrame, definition: ClassDefinition, as_of: date | None 
     out["class_rules_failed"] = rules
     out["in_class"] = rules.eq("")
     if as_of is not None:
-        out["never_delivered"] = never_delivered(f, as_of)
+        out["never_delivered"] = never_delivered(f)
         out["customs_fees_unreimbursed_usd"] = unreimbursed_fees(f["customs_fees_paid_usd"],
                                                                  f["customs_fees_reimbursed_usd"]).round(2)
     for name, member in subclasses(out, out["in_class"]).items():
@@ -214,4 +369,8 @@ def mark_class(f: pd.DataFrame, definition: ClassDefinition, as_of: date | None 
 def in_words(obj: object) -> str:
     """A definition function's or class's docstring, its first paragraph as plain text (what the
     reports quote)."""
-    return " ".join(inspect.getdoc(obj).split("\n\n")[0].split())
+    import re
+
+    text = " ".join(inspect.getdoc(obj).split("\n\n")[0].split())
+    text = re.sub(r":(?:data|func|class|meth|mod):`~?([^`]+)`", lambda m: m.group(1).split(".")[-1], text)
+    return re.sub(r"``([^`]+)``|\*([^*]+)\*", lambda m: m.group(1) or m.group(2), text)

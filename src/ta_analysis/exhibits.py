@@ -25,6 +25,7 @@ from typing import Callable
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 
 from ta_analysis.outputs import git_commit, package_version, to_csv_bytes
@@ -61,6 +62,7 @@ class Provenance:
     as_of: str
     parameters: dict = field(default_factory=dict)
     rows: dict = field(default_factory=dict)
+    source: str = "firm intake records"
 
     @classmethod
     def from_cleaning(cls, cleaning: dict, parameters: dict | None = None) -> "Provenance":
@@ -68,6 +70,17 @@ class Provenance:
         return cls(input_sha256=digest, as_of=cleaning["parameters"]["as_of"],
                    parameters={**cleaning["parameters"], **(parameters or {})},
                    rows={"input_records": cleaning["input_records"], **cleaning["fates"]})
+
+    @classmethod
+    def from_complaints(cls, summary: dict, as_of: str, parameters: dict | None = None) -> "Provenance":
+        """The provenance of an exhibit drawn from complaint records (``complaints_summary.json``):
+        their own input hashes and counts, not the intake's."""
+        return cls(input_sha256=";".join(i["sha256"] for i in summary["inputs"]), as_of=as_of,
+                   parameters={"format": summary["format"], "selection": summary["selection"],
+                               "codebook_version": summary["codebook_version"], **(parameters or {})},
+                   rows={"input_records": summary["records"], "kept": summary["kept"],
+                         "purchase_disputes": summary["purchase_disputes"]},
+                   source="complaint records (" + ", ".join(i["file"] for i in summary["inputs"]) + ")")
 
 
 def _sha256(path: Path) -> str:
@@ -121,7 +134,7 @@ def make_exhibit(
         title = textwrap.fill(f"Exhibit {exhibit_id[3:].lstrip('0')}. {entry['title']}", 72)
         fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
         ax.set_title(subtitle, fontsize=10, fontweight="normal", loc="left", color="#333333")
-        source = (f"Source: firm intake records (input SHA-256 {provenance.input_sha256[:12]}...), as of "
+        source = (f"Source: {provenance.source} (input SHA-256 {provenance.input_sha256[:12]}...), as of "
                   f"{provenance.as_of}. {SOURCE_CAVEAT}")
         lines = textwrap.wrap(source, 120) + (textwrap.wrap(note, 120) if note else [])
         fig.text(0.01, 0.01, "\n".join(lines), fontsize=7.5, color="#444444", va="bottom", ha="left")
@@ -134,7 +147,7 @@ def make_exhibit(
     _record(out_dir, {
         "exhibit_id": exhibit_id, "title": entry["title"], "subtitle": subtitle, "notebook": entry["notebook"],
         "files": {p.suffix.lstrip("."): {"name": p.name, "sha256": _sha256(p)} for p in files},
-        "plotted_rows": int(len(data)), "too_little_data": too_little or None, "input_sha256": provenance.input_sha256, "as_of": provenance.as_of,
+        "plotted_rows": int(len(data)), "too_little_data": too_little or None, "source": provenance.source, "input_sha256": provenance.input_sha256, "as_of": provenance.as_of,
         "parameters": provenance.parameters, "rows": provenance.rows,
         "package_version": package_version(), "git_commit": git_commit(),
     })
@@ -281,24 +294,85 @@ def draw_lines(label_column: str = "group", *, ylabel: str = "Share"):
     return draw
 
 
-def draw_histogram(value: str, *, xlabel: str, bins: int = 30):
-    """A histogram of pre-binned counts (``bin_low``, ``bin_high``, ``count``)."""
+def draw_binned(*, xlabel: str, ylabel: str = "Count"):
+    """Bars of pre-binned counts (``label``, ``count``), one per bin, each labelled with its count;
+    a zero bin (``kind`` = "zero") is drawn apart in another colour and hatch."""
 
     def draw(ax: plt.Axes, d: pd.DataFrame) -> None:
-        ax.bar(d["bin_low"], d["count"], width=d["bin_high"] - d["bin_low"], align="edge",
-               color=PALETTE[2], edgecolor="black", linewidth=0.4)
+        x = list(range(len(d)))
+        zero = d.get("kind", pd.Series("", index=d.index)).eq("zero").to_numpy()
+        for i, (n, z) in enumerate(zip(d["count"], zero)):
+            ax.bar(i, n, color=PALETTE[3] if z else PALETTE[2], hatch=HATCHES[1] if z else "",
+                   edgecolor="black", linewidth=0.4, width=0.9)
+            ax.annotate(f"{int(n):,}", (i, n), xytext=(0, 2), textcoords="offset points", ha="center", fontsize=6.5)
+        step = max(1, (len(x) + 13) // 14)
+        ticks = sorted(set(x[::step]) | {0, len(x) - 1})
+        ax.set_xticks(ticks, [str(d["label"].iat[i]) for i in ticks], rotation=40, ha="right", fontsize=7.5)
         ax.set_xlabel(xlabel)
-        ax.set_ylabel("Count")
-        ax.xaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.0f}"))
+        ax.set_ylabel(ylabel)
 
     return draw
 
 
-def binned(values: pd.Series, bins: int = 30, upper_quantile: float = 0.99) -> pd.DataFrame:
-    """Counts in equal bins up to the 99th percentile, the rest in a last open bin (stated in the CSV)."""
-    v = values.dropna()
-    top = float(v.quantile(upper_quantile)) if len(v) else 1.0
-    edges = [top * i / bins for i in range(bins + 1)]
-    counts = pd.cut(v.clip(upper=top), edges, include_lowest=True).value_counts(sort=False)
-    return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "count": counts.to_numpy(),
-                         "note": [""] * (bins - 1) + [f"includes {int((v > top).sum())} values above ${top:,.0f}"]})
+def draw_damages():
+    """Bars of damages by theory (``theory``, ``total_usd``, ``ci_low_usd``, ``ci_high_usd``) with 95%
+    interval whiskers; a row whose ``theory`` says "upper bound" is hatched and labelled as one."""
+
+    def draw(ax: plt.Axes, d: pd.DataFrame) -> None:
+        for i, (_, r) in enumerate(d.iterrows()):
+            upper = "upper bound" in r["theory"]
+            ax.bar(i, r["total_usd"], color=PALETTE[1] if r["theory"] == "Total" else PALETTE[0],
+                   hatch=HATCHES[2] if upper else "", edgecolor="black", linewidth=0.6)
+            ax.errorbar([i], [r["total_usd"]], yerr=[[r["total_usd"] - r["ci_low_usd"]], [r["ci_high_usd"] - r["total_usd"]]],
+                        fmt="none", ecolor="black", capsize=4, linewidth=1)
+            ax.annotate(f"${r['total_usd']:,.0f}" + ("\n(upper bound)" if upper else ""), (i, r["ci_high_usd"]),
+                        xytext=(0, 3), textcoords="offset points", ha="center", fontsize=7.5)
+        ax.set_xticks(range(len(d)), [textwrap.fill(t, 16) for t in d["theory"]], fontsize=8)
+        top = np.nanmax(np.r_[d["ci_high_usd"].to_numpy(dtype=float), d["total_usd"].to_numpy(dtype=float), 1.0])
+        ax.set_ylim(0, float(top) * 1.2)
+        ax.set_ylabel("USD")
+        ax.yaxis.set_major_formatter(matplotlib.ticker.StrMethodFormatter("${x:,.0f}"))
+
+    return draw
+
+
+def round_step(top: float, bins: int = 20) -> float:
+    """A round bin width (1, 2, 2.5 or 5 times a power of ten) giving about ``bins`` bins up to ``top``.
+
+    >>> round_step(15_000), round_step(399), round_step(0)
+    (1000.0, 20.0, 1.0)
+    """
+    if top <= 0:
+        return 1.0
+    raw = top / bins
+    power = 10 ** np.floor(np.log10(raw))
+    return float(next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw))
+
+
+def _dollars(x: float) -> str:
+    return f"${x:,.0f}" if float(x).is_integer() else f"${x:,.2f}"
+
+
+def binned_amounts(values: pd.Series, *, zero_label: str, bins: int = 20, upper_quantile: float = 0.99) -> pd.DataFrame:
+    """Counts of USD amounts for a bar chart: exactly 0 in a bar of its own (``zero_label``), then
+    bins of a round width up to the 99th percentile, then one last bin "$X and above" whose label
+    states its range and count. Every value lands in exactly one row (the counts add up)."""
+    v = values.dropna().astype(float)
+    pos = v[v > 0]
+    step = round_step(float(pos.quantile(upper_quantile)) if len(pos) else 0.0, bins)
+    n_bins = max(1, int(np.ceil((float(pos.quantile(upper_quantile)) if len(pos) else step) / step)))
+    top = n_bins * step
+    rows = [{"label": zero_label, "kind": "zero", "bin_low": 0.0, "bin_high": 0.0, "count": int((v <= 0).sum()), "note": ""}]
+    idx = np.minimum(np.ceil(pos.to_numpy() / step).astype(int), n_bins + 1)  # (low, high] bins, n_bins + 1 = above top
+    counts = np.bincount(idx, minlength=n_bins + 2)
+    for i in range(1, n_bins + 1):
+        low = f"up to {_dollars(step)}" if i == 1 else f"{_dollars((i - 1) * step)} to {_dollars(i * step)}"
+        rows.append({"label": low, "kind": "bin", "bin_low": (i - 1) * step,
+                     "bin_high": i * step, "count": int(counts[i]), "note": ""})
+    above = pos[pos > top]
+    rows.append({"label": f"above {_dollars(top)}", "kind": "top", "bin_low": top,
+                 "bin_high": float(above.max()) if len(above) else top, "count": int(len(above)),
+                 "note": (f"{len(above):,} value(s) from ${above.min():,.0f} to ${above.max():,.0f}" if len(above) else "none")})
+    out = pd.DataFrame(rows)
+    assert int(out["count"].sum()) == len(v), "every value is in one bin"
+    return out

@@ -22,7 +22,7 @@ Examples:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
@@ -30,9 +30,11 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from ta_analysis import damages, resample
 from ta_analysis import definitions as d
-from ta_analysis.definitions import (CUSTOMS_GRACE_DAYS, DELIVERED, NO_RESPONSE_DAYS, RESOLVED, SHORT_PAID,
-                                     SUBCLASSES, ClassDefinition, mark_class, never_delivered)
+from ta_analysis.damages import claim_outcome, delivery_outcome
+from ta_analysis.definitions import (DELIVERED, NO_RESPONSE_DAYS, RESOLVED, SHORT_PAID,
+                                     SUBCLASSES, ClassDefinition, Judgements, mark_class)
 
 CAVEAT = ("Intake complainants, not a statistical sample: these figures describe the people who "
           "contacted the firm, not all Trade Assurance buyers.")
@@ -42,7 +44,8 @@ MIN_BOOT = 100  # fewer draws give no usable percentile interval (the CLI and no
 DEFAULT_SEED = 20231
 METHODS = {"wilson": "wilson", "clopper-pearson": "beta"}
 RATE_COLUMNS = ["metric", "rule23", "population", "group_by", "group", "numerator", "denominator",
-                "estimate", "ci_low", "ci_high", "method", "excluded", "excluded_reasons", "small_group", "caveat"]
+                "estimate", "ci_low", "ci_high", "method", "cluster_ci_low", "cluster_ci_high", "excluded",
+                "excluded_reasons", "small_group", "caveat"]
 
 
 def wilson(k: int, n: int, alpha: float = 0.05) -> tuple[float, float]:
@@ -60,17 +63,6 @@ def interval(k: int, n: int, method: str = "wilson", alpha: float = 0.05) -> tup
     return float(lo), float(hi)
 
 
-@dataclass(frozen=True)
-class Judgements:
-    """The judgement calls the sensitivity table varies. Defaults follow BRIEF.md."""
-
-    no_response_as_denied: bool = False
-    held_past_grace_never_delivered: bool = True
-    partial_is_short_paid: bool = True
-    fx_date: str = "order_date"
-    include_unknown_trade_assurance: bool = False
-
-
 def population(intake: pd.DataFrame, which: str = "class") -> pd.DataFrame:
     """The rows a metric is computed over: ``class`` (in_class, the default) or ``all`` analysed rows."""
     if which == "class":
@@ -80,197 +72,206 @@ def population(intake: pd.DataFrame, which: str = "class") -> pd.DataFrame:
     raise ValueError(f"unknown population {which!r}; use 'class' or 'all'")
 
 
-def _groups(df: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]]:
+def _group_positions(df: pd.DataFrame, by: str | None) -> list[tuple[str, np.ndarray]]:
+    """The groups of ``df`` by ``by`` (None: one group, "all"), each as the row positions it holds,
+    sorted by group; ``issue`` gives one (overlapping) group per issue reported."""
     if by is None:
-        return [("all", df)]
+        return [("all", np.arange(len(df)))]
+    if by == "issue":
+        return [(name, np.flatnonzero(df[f"issue_{name}"].fillna(False).astype(bool).to_numpy()))
+                for name in ["quality", "delay", "customs", "non_delivery"]]
     if by == "quarter":
         key = df["order_date"].dt.to_period("Q").astype("str").fillna("order date unknown")
     elif by == "intake_month":
         key = df["submitted_at"].dt.to_period("M").astype("str")
-    elif by == "issue":
-        parts = [(name, df[df[f"issue_{name}"].fillna(False).astype(bool)])
-                 for name in ["quality", "delay", "customs", "non_delivery"]]
-        return parts
     else:
         key = df[by].astype("str").fillna("(missing)")
-    return [(str(g), part) for g, part in df.groupby(key, sort=True, observed=True)]
+    positions = pd.Series(np.arange(len(df))).groupby(key.to_numpy(), sort=True).indices
+    return [(str(g), positions[g]) for g in sorted(positions)]
 
 
-def _rate_row(metric: str, rule23: str, pop: str, by: str | None, group: str, num: int, den: int,
-              excluded: dict[str, int], method: str, min_n: int) -> dict:
-    lo, hi = interval(num, den, method)
-    return {
-        "metric": metric, "rule23": rule23, "population": pop, "group_by": by or "", "group": group,
-        "numerator": int(num), "denominator": int(den),
-        "estimate": (num / den) if den else float("nan"), "ci_low": lo, "ci_high": hi,
-        "method": f"{method} 95%", "excluded": int(sum(excluded.values())),
-        "excluded_reasons": "; ".join(f"{k}: {v}" for k, v in excluded.items() if v),
-        "small_group": den < min_n, "caveat": CAVEAT,
-    }
+def _groups(df: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]]:
+    return [(g, df.iloc[pos]) for g, pos in _group_positions(df, by)]
+
+
+def cluster_interval(num: np.ndarray, den: np.ndarray, claimants: np.ndarray, n_boot: int, seed: int) -> tuple[float, float]:
+    """95% percentile interval of a rate that resamples claimants (all of a claimant's orders
+    together), from per-order numerator and denominator masks."""
+    if n_boot == 0 or not den.any():
+        return float("nan"), float("nan")
+    codes, uniques = pd.factorize(claimants[den], sort=True)
+    sums_num = np.bincount(codes, weights=num[den].astype(float), minlength=len(uniques))
+    sums_den = np.bincount(codes, minlength=len(uniques)).astype(float)
+    return resample.percentile_interval(resample.ratios(sums_num, sums_den, n_boot, seed))
 
 
 def _rate(df: pd.DataFrame, metric: str, rule23: str, pop: str, by: str | None, method: str, min_n: int,
-          num_mask, den_mask, excluded_reasons) -> pd.DataFrame:
+          num: pd.Series, den: pd.Series, left_out: pd.Series, n_boot: int = 0, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """One row per group: numerator, denominator, the Wilson (or exact) interval over orders and,
+    with ``n_boot`` draws, the claimant-cluster bootstrap interval beside it; the records left out
+    of the denominator counted by reason (``left_out``: a categorical of reasons, missing where
+    the record is in the denominator). ``by`` may be a list of groupings: their tables one after
+    the other (``group_by`` says which), the masks computed once."""
+    den_a = den.fillna(False).to_numpy(dtype=bool)
+    num_a = num.fillna(False).to_numpy(dtype=bool) & den_a
+    claimants = df["claimant_key"].to_numpy()
+    reasons = list(left_out.cat.categories)
+    reason_codes = left_out.cat.codes.to_numpy()
     rows = []
-    for group, part in _groups(df, by):
-        den = den_mask(part)
-        num = num_mask(part) & den
-        rows.append(_rate_row(metric, rule23, pop, by, group, int(num.sum()), int(den.sum()),
-                              excluded_reasons(part, den), method, min_n))
+    for one_by in (by if isinstance(by, list) else [by]):
+        for group, pos in _group_positions(df, one_by):
+            d, k = den_a[pos], num_a[pos]
+            kk, n = int(k.sum()), int(d.sum())
+            lo, hi = interval(kk, n, method)
+            c_lo, c_hi = cluster_interval(k, d, claimants[pos], n_boot, seed)
+            counts = np.bincount(reason_codes[pos][reason_codes[pos] >= 0], minlength=len(reasons))
+            rows.append({
+                "metric": metric, "rule23": rule23, "population": pop, "group_by": one_by or "", "group": group,
+                "numerator": kk, "denominator": n, "estimate": (kk / n) if n else float("nan"), "ci_low": lo,
+                "ci_high": hi, "method": f"{method} 95%", "cluster_ci_low": c_lo, "cluster_ci_high": c_hi,
+                "excluded": int(counts.sum()),
+                "excluded_reasons": "; ".join(f"{r}: {int(c)}" for r, c in zip(reasons, counts) if c),
+                "small_group": n < min_n, "caveat": CAVEAT,
+            })
     return pd.DataFrame(rows, columns=RATE_COLUMNS)
 
 
-def _outcome(df: pd.DataFrame, as_of: date | None, j: Judgements) -> pd.Series:
-    """Claim outcomes, with 'no response' older than 60 days recoded as denied when asked."""
-    out = df["claim_outcome"].astype("str")
-    if j.no_response_as_denied:
-        if as_of is None:
-            raise ValueError("the no-response-as-denied variant needs an as-of date")
-        old = (df["claim_date"] + pd.Timedelta(days=NO_RESPONSE_DAYS)) < pd.Timestamp(as_of)
-        out = out.where(~(out.eq("no_response") & old.fillna(False)), "denied")
-    return out
+def _reasons(index: pd.Index, cases: list[tuple[str, pd.Series]]) -> pd.Series:
+    """A categorical of why each record is left out (the first case that holds), in ``cases`` order."""
+    codes = np.full(len(index), -1, dtype=np.int8)
+    for i in reversed(range(len(cases))):
+        codes[cases[i][1].fillna(False).to_numpy(dtype=bool)] = i
+    return pd.Series(pd.Categorical.from_codes(codes, categories=[n for n, _ in cases]), index=index)
 
 
-def _claim_exclusions(df: pd.DataFrame, outcome: pd.Series, den: pd.Series) -> dict[str, int]:
-    left = outcome[~den]
-    return {"pending": int(left.eq("pending").sum()), "no response": int(left.eq("no_response").sum()),
-            "withdrawn": int(left.eq("withdrawn").sum()), "no claim outcome": int(left.isna().sum())}
+def _claim_left_out(outcome: pd.Series, den: pd.Series) -> pd.Series:
+    out = ~den
+    return _reasons(outcome.index, [("pending", out & outcome.eq("pending")), ("no response", out & outcome.eq("no_response")),
+                                    ("withdrawn", out & outcome.eq("withdrawn")), ("no claim outcome", out & outcome.isna())])
 
 
-def denied_refund_rate(df: pd.DataFrame, by: str | None = None, *, as_of: date | None = None,
+def denied_refund_rate(df: pd.DataFrame, by: str | list[str] | None = None, *, as_of: date | None = None,
                        judgements: Judgements = Judgements(), method: str = "wilson",
-                       min_n: int = MIN_N, population_name: str = "class") -> pd.DataFrame:
+                       min_n: int = MIN_N, population_name: str = "class", n_boot: int = 0,
+                       seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Claims denied / claims resolved (full refund + partial refund + denied)."""
-    outcome = _outcome(df, as_of, judgements)
+    outcome = claim_outcome(df, as_of, judgements)
+    den = outcome.isin(list(RESOLVED))
     return _rate(df, "denied_refund_rate", "commonality", population_name, by, method, min_n,
-                 lambda p: outcome[p.index].eq("denied"),
-                 lambda p: outcome[p.index].isin(list(RESOLVED)),
-                 lambda p, den: _claim_exclusions(p, outcome[p.index], den))
+                 outcome.eq("denied"), den, _claim_left_out(outcome, den), n_boot, seed)
 
 
-def denied_or_short_paid_rate(df: pd.DataFrame, by: str | None = None, *, as_of: date | None = None,
+def denied_or_short_paid_rate(df: pd.DataFrame, by: str | list[str] | None = None, *, as_of: date | None = None,
                               judgements: Judgements = Judgements(), method: str = "wilson",
-                              min_n: int = MIN_N, population_name: str = "class") -> pd.DataFrame:
+                              min_n: int = MIN_N, population_name: str = "class", n_boot: int = 0,
+                              seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """(Claims denied + partially refunded) / claims resolved."""
-    outcome = _outcome(df, as_of, judgements)
+    outcome = claim_outcome(df, as_of, judgements)
     bad = list(SHORT_PAID) if judgements.partial_is_short_paid else ["denied"]
+    den = outcome.isin(list(RESOLVED))
     return _rate(df, "denied_or_short_paid_rate", "commonality", population_name, by, method, min_n,
-                 lambda p: outcome[p.index].isin(bad),
-                 lambda p: outcome[p.index].isin(list(RESOLVED)),
-                 lambda p, den: _claim_exclusions(p, outcome[p.index], den))
+                 outcome.isin(bad), den, _claim_left_out(outcome, den), n_boot, seed)
 
 
-def delivery_outcome(df: pd.DataFrame, as_of: date, judgements: Judgements = Judgements()) -> pd.Series:
-    """True = never delivered, False = delivered, missing = not known (BRIEF.md)."""
-    nd = never_delivered(df, as_of)
-    if not judgements.held_past_grace_never_delivered:
-        held = df["delivery_status"].astype("str").eq("held_at_customs") & df["delivered_date"].isna()
-        nd = nd.mask(held, pd.NA)
-    return nd
+def _delivery_left_out(df: pd.DataFrame, nd: pd.Series, j: Judgements = Judgements()) -> pd.Series:
+    why = d.delivery_unknown_reason(df, nd, j.grace_days)
+    names = ["status unknown", "status missing", "reported within grace", "no date to judge by"]
+    return _reasons(df.index, [(n, why.eq(n)) for n in names])
 
 
-def _delivery_exclusions(df: pd.DataFrame, known: pd.Series) -> dict[str, int]:
-    status = df["delivery_status"].astype("str")[~known]
-    return {"status unknown": int(status.eq("unknown").sum()), "status missing": int(status.isna().sum()),
-            "customs hold within grace": int(status.eq("held_at_customs").sum())}
-
-
-def non_delivery_rate(df: pd.DataFrame, by: str | None = None, *, as_of: date,
+def non_delivery_rate(df: pd.DataFrame, by: str | list[str] | None = None, *, as_of: date | None = None,
                       judgements: Judgements = Judgements(), method: str = "wilson",
-                      min_n: int = MIN_N, population_name: str = "class") -> pd.DataFrame:
-    """Orders never delivered / orders whose delivery outcome is known."""
-    nd = delivery_outcome(df, as_of, judgements)
+                      min_n: int = MIN_N, population_name: str = "class", n_boot: int = 0,
+                      seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Orders never delivered / orders whose delivery outcome is known (judged on the day each order
+    was reported, :func:`definitions.never_delivered`)."""
+    nd = delivery_outcome(df, judgements)
     return _rate(df, "non_delivery_rate", "commonality", population_name, by, method, min_n,
-                 lambda p: nd[p.index].fillna(False).astype(bool),
-                 lambda p: nd[p.index].notna(),
-                 lambda p, den: _delivery_exclusions(p, den))
+                 nd.fillna(False).astype(bool), nd.notna(), _delivery_left_out(df, nd, judgements), n_boot, seed)
 
 
-def late_delivery_rate(df: pd.DataFrame, by: str | None = None, *, method: str = "wilson",
-                       min_n: int = MIN_N, population_name: str = "class") -> pd.DataFrame:
+def late_delivery_rate(df: pd.DataFrame, by: str | list[str] | None = None, *, method: str = "wilson",
+                       min_n: int = MIN_N, population_name: str = "class", n_boot: int = 0,
+                       seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Orders delivered late / orders delivered (delivered, late, partial)."""
-    status = df["delivery_status"].astype("str")
+    status = df["delivery_status"]
     delivered = status.isin(list(DELIVERED))
     return _rate(df, "late_delivery_rate", "commonality", population_name, by, method, min_n,
-                 lambda p: status[p.index].eq("late"), lambda p: delivered[p.index],
-                 lambda p, den: {"not delivered or unknown": int((~den).sum())})
+                 status.eq("late"), delivered, _reasons(df.index, [("not delivered or unknown", ~delivered)]), n_boot, seed)
 
 
-def partial_delivery_rate(df: pd.DataFrame, by: str | None = None, *, as_of: date,
-                          method: str = "wilson", min_n: int = MIN_N, population_name: str = "class") -> pd.DataFrame:
+def partial_delivery_rate(df: pd.DataFrame, by: str | list[str] | None = None, *, as_of: date | None = None,
+                          method: str = "wilson", min_n: int = MIN_N, population_name: str = "class",
+                          n_boot: int = 0, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Orders partly delivered / orders whose delivery outcome is known (reported on its own)."""
-    nd = delivery_outcome(df, as_of)
-    status = df["delivery_status"].astype("str")
+    nd = delivery_outcome(df)
     return _rate(df, "partial_delivery_rate", "commonality", population_name, by, method, min_n,
-                 lambda p: status[p.index].eq("partial"), lambda p: nd[p.index].notna(),
-                 lambda p, den: _delivery_exclusions(p, den))
+                 df["delivery_status"].eq("partial"), nd.notna(), _delivery_left_out(df, nd), n_boot, seed)
 
 
-def never_delivered_fully_refunded(df: pd.DataFrame, by: str | None = None, *, as_of: date,
-                                   method: str = "wilson", min_n: int = MIN_N,
-                                   population_name: str = "class") -> pd.DataFrame:
+def never_delivered_fully_refunded(df: pd.DataFrame, by: str | list[str] | None = None, *, as_of: date | None = None,
+                                   method: str = "wilson", min_n: int = MIN_N, population_name: str = "class",
+                                   n_boot: int = 0, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Never-delivered orders fully refunded / never-delivered orders."""
-    nd = delivery_outcome(df, as_of).fillna(False).astype(bool)
-    outcome = df["claim_outcome"].astype("str")
+    nd = delivery_outcome(df).fillna(False).astype(bool)
     return _rate(df, "never_delivered_fully_refunded", "damages", population_name, by, method, min_n,
-                 lambda p: outcome[p.index].eq("full_refund"), lambda p: nd[p.index],
-                 lambda p, den: {"delivered or outcome unknown": int((~den).sum())})
+                 df["claim_outcome"].eq("full_refund"), nd,
+                 _reasons(df.index, [("delivered or outcome unknown", ~nd)]), n_boot, seed)
 
 
 def _fees_paid(df: pd.DataFrame) -> pd.Series:
     return df["customs_fees_paid_usd"].gt(0).fillna(False).astype(bool)
 
 
-def customs_reimbursed_nothing(df: pd.DataFrame, by: str | None = None, *, method: str = "wilson",
-                               min_n: int = MIN_N, population_name: str = "class") -> pd.DataFrame:
+def customs_reimbursed_nothing(df: pd.DataFrame, by: str | list[str] | None = None, *, method: str = "wilson",
+                               min_n: int = MIN_N, population_name: str = "class", n_boot: int = 0,
+                               seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Orders with customs fees paid and nothing reimbursed / orders with customs fees paid.
 
     A missing reimbursement counts as nothing reimbursed (the buyer reported fees and no money back).
     """
     paid = _fees_paid(df)
-    nothing = d.reimbursed_nothing(df["customs_fees_reimbursed_usd"])
     return _rate(df, "customs_reimbursed_nothing", "damages", population_name, by, method, min_n,
-                 lambda p: nothing[p.index], lambda p: paid[p.index],
-                 lambda p, den: {"no customs fees paid (or amount unknown)": int((~den).sum())})
+                 d.reimbursed_nothing(df["customs_fees_reimbursed_usd"]), paid,
+                 _reasons(df.index, [("no customs fees paid (or amount unknown)", ~paid)]), n_boot, seed)
 
 
 # --- money ----------------------------------------------------------------------------------------
 
 def _bootstrap_totals(values_by_claimant: pd.Series, n_boot: int, seed: int) -> np.ndarray:
     """Totals of claimant-level sums, resampling claimants with replacement."""
-    v = values_by_claimant.to_numpy(dtype=float)
-    if len(v) == 0:
-        return np.full(n_boot, np.nan)
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(v), size=(n_boot, len(v)))
-    return v[idx].sum(axis=1)
+    return resample.totals(values_by_claimant.to_numpy(dtype=float), n_boot, seed)[:, 0]
 
 
 def _bootstrap_means(order_values: pd.Series, claimants: pd.Series, n_boot: int, seed: int) -> np.ndarray:
     """Means per order, resampling claimants (with all their orders) with replacement."""
-    sums = order_values.groupby(claimants.to_numpy()).sum()
-    counts = order_values.groupby(claimants.to_numpy()).size()
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(sums), size=(n_boot, len(sums)))
-    return sums.to_numpy()[idx].sum(axis=1) / counts.to_numpy()[idx].sum(axis=1)
+    g = order_values.groupby(claimants.to_numpy())
+    t = resample.totals(np.column_stack([g.sum().to_numpy(), g.size().to_numpy()]), n_boot, seed)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return t[:, 0] / t[:, 1]
 
 
 def unreimbursed_customs_fees(df: pd.DataFrame, by: str | None = None, *, n_boot: int = DEFAULT_BOOT,
-                              seed: int = DEFAULT_SEED, population_name: str = "class") -> pd.DataFrame:
+                              seed: int = DEFAULT_SEED, population_name: str = "class",
+                              judgements: Judgements = Judgements()) -> pd.DataFrame:
     """Unreimbursed customs fees per order = max(paid − reimbursed, 0) in USD, over orders with fees paid.
 
     Returns count, total, mean, median, 90th percentile, the share reimbursed nothing, and
     bootstrap intervals (claimants resampled) for the total and the mean.
     """
+    if judgements.fx_date != "order_date":
+        df = df.assign(**damages.reconvert(df, judgements.fx_date))
+    loss = d.customs_fee_loss(df, blank_is_zero=judgements.blank_reimbursement_is_zero)
     rows = []
     for group, part in _groups(df, by):
         paid = _fees_paid(part)
-        p = part[paid]
-        owed = d.unreimbursed_fees(p["customs_fees_paid_usd"], p["customs_fees_reimbursed_usd"])
+        unknown = loss[part.index].isna()
+        p = part[paid & ~unknown]
+        owed = loss[p.index]
         per_claimant = owed.groupby(p["claimant_key"].to_numpy()).sum()
         totals = _bootstrap_totals(per_claimant, n_boot, seed)
         means = _bootstrap_means(owed, p["claimant_key"], n_boot, seed) if len(p) else np.full(n_boot, np.nan)
-        unknown_amount = int((part["customs_fees_paid"].gt(0) & part["customs_fees_paid_usd"].isna()).sum())
+        unknown_amount = int(unknown.sum())
         rows.append({
             "metric": "unreimbursed_customs_fees_usd", "rule23": "damages", "population": population_name,
             "group_by": by or "", "group": group, "orders": int(len(p)), "claimants": int(per_claimant.size),
@@ -278,78 +279,15 @@ def unreimbursed_customs_fees(df: pd.DataFrame, by: str | None = None, *, n_boot
             "median": float(owed.median()) if len(p) else float("nan"),
             "p90": float(owed.quantile(0.9)) if len(p) else float("nan"),
             "share_reimbursed_nothing": float(d.reimbursed_nothing(p["customs_fees_reimbursed_usd"]).mean()) if len(p) else float("nan"),
-            "total_ci_low": float(np.percentile(totals, 2.5)), "total_ci_high": float(np.percentile(totals, 97.5)),
-            "mean_ci_low": float(np.percentile(means, 2.5)), "mean_ci_high": float(np.percentile(means, 97.5)),
+            "total_ci_low": resample.percentile_interval(totals)[0], "total_ci_high": resample.percentile_interval(totals)[1],
+            "mean_ci_low": resample.percentile_interval(means)[0], "mean_ci_high": resample.percentile_interval(means)[1],
             "method": f"percentile bootstrap over claimants, {n_boot} draws, seed {seed}",
             "excluded": unknown_amount,
-            "excluded_reasons": f"fees paid but USD amount unknown: {unknown_amount}" if unknown_amount else "",
+            "excluded_reasons": (f"fees paid but an amount unknown (left out, not counted as 0): {unknown_amount}"
+                                 if unknown_amount else ""),
             "small_group": len(p) < MIN_N, "caveat": CAVEAT,
         })
     return pd.DataFrame(rows)
-
-
-def order_losses(df: pd.DataFrame, as_of: date, judgements: Judgements = Judgements()) -> pd.DataFrame:
-    """Out-of-pocket loss per order (BRIEF.md), in USD, with its parts.
-
-    ``unrefunded`` = max(order value − refund, 0) on orders never delivered or whose claim was
-    denied or short-paid; ``fees`` = unreimbursed customs fees; ``loss`` = their sum, counting an
-    unrefunded value that cannot be computed (order value in USD unknown) as 0 and marking the
-    order ``unknown`` so the gap is reported, not hidden.
-    """
-    short = SHORT_PAID if judgements.partial_is_short_paid else ("denied",)
-    applies = d.loss_applies(delivery_outcome(df, as_of, judgements), df["claim_outcome"], short)
-    order_usd, refund_usd = df["order_amount_usd"], df["refund_amount_usd"]
-    fees_paid_usd, fees_back_usd = df["customs_fees_paid_usd"], df["customs_fees_reimbursed_usd"]
-    if judgements.fx_date != "order_date":
-        order_usd, refund_usd, fees_paid_usd, fees_back_usd = _reconvert(df, judgements.fx_date)
-    unrefunded = d.unrefunded_value(order_usd, refund_usd).where(applies, 0.0)
-    fees = d.unreimbursed_fees(fees_paid_usd, fees_back_usd).fillna(0.0)
-    unknown = applies & unrefunded.isna()
-    loss = unrefunded.fillna(0.0) + fees
-    return pd.DataFrame({"claimant_key": df["claimant_key"], "applies": applies, "unrefunded": unrefunded,
-                         "fees": fees, "loss": loss, "unknown": unknown}, index=df.index)
-
-
-def _reconvert(df: pd.DataFrame, date_column: str) -> tuple[pd.Series, ...]:
-    """USD values at the ECB rate of another date column (the sensitivity of the FX date)."""
-    from ta_analysis import fx
-
-    on = df[date_column].fillna(df["order_date"])
-    refund_cur = df["order_currency"]
-    return (fx.to_usd(df["order_amount"], df["order_currency"], on).usd,
-            fx.to_usd(df["refund_amount"], refund_cur, on).usd,
-            fx.to_usd(df["customs_fees_paid"], df["customs_fees_currency"], on).usd,
-            fx.to_usd(df["customs_fees_reimbursed"], df["customs_fees_currency"], on).usd)
-
-
-def member_losses(df: pd.DataFrame, as_of: date, judgements: Judgements = Judgements()) -> pd.DataFrame:
-    """Loss per class member (claimant key): total, and whether any applicable order's loss is unknown."""
-    o = order_losses(df, as_of, judgements)
-    g = o.groupby("claimant_key", sort=True)
-    return pd.DataFrame({"loss": g["loss"].sum().round(2), "orders": g.size(),
-                         "unknown_orders": g["unknown"].sum().astype(int)})
-
-
-def out_of_pocket_loss(df: pd.DataFrame, *, as_of: date, judgements: Judgements = Judgements(),
-                       n_boot: int = DEFAULT_BOOT, seed: int = DEFAULT_SEED,
-                       population_name: str = "class") -> pd.DataFrame:
-    """Out-of-pocket loss per member and in total, bootstrap CI over members, and the zero-loss share."""
-    m = member_losses(df, as_of, judgements)
-    totals = _bootstrap_totals(m["loss"], n_boot, seed)
-    unknown = int(m["unknown_orders"].sum())
-    return pd.DataFrame([{
-        "metric": "out_of_pocket_loss_usd", "rule23": "damages", "population": population_name,
-        "members": int(len(m)), "total": round(float(m["loss"].sum()), 2),
-        "mean_per_member": float(m["loss"].mean()) if len(m) else float("nan"),
-        "median_per_member": float(m["loss"].median()) if len(m) else float("nan"),
-        "ci_low": float(np.percentile(totals, 2.5)), "ci_high": float(np.percentile(totals, 97.5)),
-        "share_zero": float(m["loss"].le(0).mean()) if len(m) else float("nan"),
-        "members_zero": int(m["loss"].le(0).sum()),
-        "method": f"percentile bootstrap over members, {n_boot} draws, seed {seed}",
-        "excluded": unknown,
-        "excluded_reasons": f"applicable orders with order value in USD unknown (counted as 0): {unknown}" if unknown else "",
-        "caveat": CAVEAT,
-    }])
 
 
 # --- numerosity, commonality, typicality -------------------------------------------------------
@@ -395,36 +333,91 @@ def homogeneity(df: pd.DataFrame, rate: pd.DataFrame | None = None, *, metric_fn
     metric = table["metric"].iloc[0] if len(table) else ""
     if len(kept) < 2 or kept[["numerator", "other"]].sum().min() == 0:
         return {"metric": metric, "by": by, "groups": int(len(kept)), "pooled": pooled, "chi2": float("nan"),
-                "dof": 0, "p_value": float("nan"), "cramers_v": float("nan"),
+                "dof": 0, "p_value": float("nan"), "cramers_v": float("nan"), "v_ci_low": float("nan"),
+                "v_ci_high": float("nan"), "n": int(kept["denominator"].sum()),
                 "note": "fewer than two groups with data: no test"}
     chi2, p, dof, _ = stats.chi2_contingency(kept[["numerator", "other"]].to_numpy(), correction=False)
-    n = kept["denominator"].sum()
-    v = float(np.sqrt(chi2 / (n * (min(len(kept), 2) - 1))))
+    n = int(kept["denominator"].sum())
+    v = float(np.sqrt(chi2 / n))  # a 2 x k table: min(rows, columns) - 1 = 1
+    v_lo, v_hi = cramers_v_interval(chi2, dof, n)
     return {"metric": metric, "by": by, "groups": int(len(kept)), "pooled": pooled, "chi2": float(chi2),
-            "dof": int(dof), "p_value": float(p), "cramers_v": v,
+            "dof": int(dof), "p_value": float(p), "cramers_v": v, "v_ci_low": v_lo, "v_ci_high": v_hi, "n": n,
             "note": (f"{len(pooled)} sparse group(s) pooled (expected count under {min_expected:g})" if pooled else "")}
 
 
-def place_claimants(df: pd.DataFrame, keys: list[str], *, as_of: date,
+def cramers_v_interval(chi2: float, dof: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Interval for Cramér's V of a 2 x k table by inverting the noncentral chi-square distribution
+    (Smithson 2003): the noncentrality bounds λ give V = sqrt((λ + dof) / n), floored at 0.
+
+    >>> [round(x, 3) for x in cramers_v_interval(10.0, 2, 500)]
+    [0.075, 0.232]
+    """
+    from scipy.optimize import brentq
+
+    tail = (1 - level) / 2
+
+    def bound(q: float) -> float:
+        f = lambda lam: stats.ncx2.cdf(chi2, dof, lam) - q  # noqa: E731 (decreasing in lam)
+        if f(0.0) < 0:
+            return 0.0
+        hi = max(10.0, 4 * chi2)
+        while f(hi) > 0:
+            hi *= 2
+        return brentq(f, 0.0, hi, xtol=1e-10)
+
+    lam_lo, lam_hi = bound(1 - tail), bound(tail)
+    v = lambda lam: float(np.sqrt((lam + dof) / n)) if lam > 0 else 0.0  # noqa: E731
+    return v(lam_lo), v(lam_hi)
+
+
+def loss_homogeneity(df: pd.DataFrame, *, by: str, as_of: date | None = None,
+                     judgements: Judgements = Judgements(), min_n: int = MIN_N,
+                     orders: pd.DataFrame | None = None) -> dict:
+    """Is the loss per order alike across groups? Kruskal-Wallis test over class orders with a known
+    loss (all theories together); groups under ``min_n`` orders pooled (and the pooling stated).
+    The effect size is epsilon-squared, H / (n - 1), with 0.01 small, 0.08 medium, 0.26 large.
+    ``orders`` is :func:`damages.order_damages` of ``df`` when already computed."""
+    o = damages.order_damages(df, as_of, judgements) if orders is None else orders
+    known = ~o[[f"{t}_unknown" for t in damages.THEORIES]].any(axis=1).to_numpy()
+    loss = damages.counted(o).sum(axis=1).to_numpy()
+    parts = [(g, pd.Series(loss[pos][known[pos]])) for g, pos in _group_positions(df, by)]
+    small = [g for g, v in parts if len(v) < min_n]
+    kept = [(g, v) for g, v in parts if len(v) >= min_n]
+    if small:
+        kept.append(("pooled small groups", pd.concat([v for g, v in parts if g in small])))
+    kept = [(g, v) for g, v in kept if len(v)]
+    base = {"metric": "loss_per_order", "by": by, "groups": len(kept), "pooled": small, "chi2": float("nan"),
+            "dof": max(len(kept) - 1, 0), "p_value": float("nan"), "cramers_v": float("nan"),
+            "v_ci_low": float("nan"), "v_ci_high": float("nan"), "n": int(sum(len(v) for _, v in kept))}
+    if len(kept) < 2 or pd.concat([v for _, v in kept]).nunique() < 2:
+        return {**base, "note": "fewer than two groups with data: no test"}
+    h, p = stats.kruskal(*[v.to_numpy() for _, v in kept])
+    return {**base, "chi2": float(h), "p_value": float(p), "epsilon_squared": float(h / (base["n"] - 1)),
+            "note": (f"{len(small)} group(s) under {min_n} orders pooled" if small else "")}
+
+
+def place_claimants(df: pd.DataFrame, intake_ids: list[str], *, as_of: date,
                     judgements: Judgements = Judgements()) -> pd.DataFrame:
-    """Where given claimants (the named plaintiffs) sit in the class: loss percentile, subclasses."""
-    m = member_losses(df, as_of, judgements)
-    losses = m["loss"].to_numpy()
+    """Where the named plaintiffs, given by intake id, sit in the class: their claimant's loss under
+    each theory and in total, its percentile among class members (weak: the share of members with
+    at most that loss), and whether their orders fall under each of the class's theories."""
+    m = damages.members_table(df, as_of=as_of, judgements=judgements)
     rows = []
-    for k in keys:
-        if k not in m.index:
-            rows.append({"claimant_key": k, "in_class": False, "loss": float("nan"), "loss_percentile": float("nan")})
+    for intake_id in intake_ids:
+        hit = df[df["intake_id"].astype("str") == str(intake_id)]
+        if hit.empty:
+            rows.append({"intake_id": intake_id, "in_class": False})
             continue
-        mine = df[df["claimant_key"] == k]
-        loss = float(m.at[k, "loss"])
-        rows.append({
-            "claimant_key": k, "in_class": True, "orders": int(len(mine)), "loss": loss,
-            "loss_percentile": float(stats.percentileofscore(losses, loss, kind="weak")),
-            "class_median_loss": float(np.median(losses)),
-            "refund_denial": bool(mine["subclass_refund_denial"].any()),
-            "customs_fee": bool(mine["subclass_customs_fee"].any()),
-            "non_delivery": bool(mine["subclass_non_delivery"].any()),
-        })
+        key = hit["claimant_key"].iloc[0]
+        mine = df[df["claimant_key"] == key]
+        row = {"intake_id": intake_id, "in_class": True, "orders": int(len(mine)), "status": m.at[key, "status"]}
+        for t in list(damages.THEORIES) + ["total"]:
+            row[f"{t}_usd"] = float(m.at[key, t])
+            row[f"{t}_percentile"] = float(stats.percentileofscore(m[t].to_numpy(), m.at[key, t], kind="weak"))
+        for t in damages.THEORIES:
+            row[f"under_{t}"] = bool(m.at[key, t] > 0)
+        row["class_median_total_usd"] = float(m["total"].median())
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -443,29 +436,38 @@ def extrapolate(*_args, sampling_design: object = None, **_kwargs):
     raise NotImplementedError("extrapolation with a sampling design is not implemented yet")
 
 
-def _headline_figures(df: pd.DataFrame, as_of: date, j: Judgements, n_boot: int, seed: int) -> dict:
-    def rate(table: pd.DataFrame) -> dict:
-        r = table.iloc[0]
-        return {k: (int(r[k]) if k in ("numerator", "denominator") else float(r[k]))
-                for k in ["numerator", "denominator", "estimate", "ci_low", "ci_high"]}
+def headline_rate(table: pd.DataFrame) -> dict:
+    """A rate for the headline: the Wilson interval and the claimant-cluster bootstrap interval side by
+    side, and as ``ci_low``/``ci_high`` the wider of the two (``interval`` says which)."""
+    r = table.iloc[0]
+    wilson_width = r["ci_high"] - r["ci_low"]
+    cluster_width = r["cluster_ci_high"] - r["cluster_ci_low"]
+    use_cluster = bool(np.isfinite(cluster_width) and cluster_width > wilson_width)
+    return {"numerator": int(r["numerator"]), "denominator": int(r["denominator"]), "estimate": float(r["estimate"]),
+            "ci_low": float(r["cluster_ci_low"] if use_cluster else r["ci_low"]),
+            "ci_high": float(r["cluster_ci_high"] if use_cluster else r["ci_high"]),
+            "interval": "claimant bootstrap" if use_cluster else "wilson",
+            "wilson_ci_low": float(r["ci_low"]), "wilson_ci_high": float(r["ci_high"]),
+            "cluster_ci_low": float(r["cluster_ci_low"]), "cluster_ci_high": float(r["cluster_ci_high"])}
 
-    fees = unreimbursed_customs_fees(df, n_boot=n_boot, seed=seed).iloc[0]
-    loss = out_of_pocket_loss(df, as_of=as_of, judgements=j, n_boot=n_boot, seed=seed).iloc[0]
+
+def _headline_figures(df: pd.DataFrame, as_of: date, j: Judgements, n_boot: int, seed: int) -> dict:
+    boot = {"n_boot": n_boot, "seed": seed}
+    fees = unreimbursed_customs_fees(df, n_boot=n_boot, seed=seed, judgements=j).iloc[0]
     return {
         "class_members": int(df["claimant_key"].nunique()),
         "subclass_members": {name: int(df.loc[df[f"subclass_{name}"].astype(bool), "claimant_key"].nunique())
                              for name in SUBCLASSES},
-        "denied_refund_rate": rate(denied_refund_rate(df, as_of=as_of, judgements=j)),
-        "denied_or_short_paid_rate": rate(denied_or_short_paid_rate(df, as_of=as_of, judgements=j)),
-        "non_delivery_rate": rate(non_delivery_rate(df, as_of=as_of, judgements=j)),
+        "denied_refund_rate": headline_rate(denied_refund_rate(df, as_of=as_of, judgements=j, **boot)),
+        "denied_or_short_paid_rate": headline_rate(denied_or_short_paid_rate(df, as_of=as_of, judgements=j, **boot)),
+        "non_delivery_rate": headline_rate(non_delivery_rate(df, as_of=as_of, judgements=j, **boot)),
         "unreimbursed_customs_fees_usd": {
             "orders": int(fees["orders"]), "total": float(fees["total"]), "mean": float(fees["mean"]),
             "median": float(fees["median"]), "p90": float(fees["p90"]),
             "share_reimbursed_nothing": float(fees["share_reimbursed_nothing"]),
-            "total_ci_low": float(fees["total_ci_low"]), "total_ci_high": float(fees["total_ci_high"])},
-        "out_of_pocket_loss_usd": {
-            "members": int(loss["members"]), "total": float(loss["total"]), "ci_low": float(loss["ci_low"]),
-            "ci_high": float(loss["ci_high"]), "share_zero": float(loss["share_zero"])},
+            "total_ci_low": float(fees["total_ci_low"]), "total_ci_high": float(fees["total_ci_high"]),
+            "unknown_orders": int(fees["excluded"])},
+        "damages": damages.damages_by_theory(df, as_of=as_of, judgements=j, n_boot=n_boot, seed=seed),
     }
 
 
@@ -483,32 +485,69 @@ SENSITIVITY_VARIANTS: dict[str, tuple[str, Judgements]] = {
     "baseline": ("Definitions of the brief", Judgements()),
     "no_response_as_denied": (f"'No response' older than {NO_RESPONSE_DAYS} days counted as denied",
                               Judgements(no_response_as_denied=True)),
-    "customs_holds_not_non_delivery": (f"Customs holds past the {CUSTOMS_GRACE_DAYS}-day grace left out, not counted as never delivered",
+    "customs_holds_not_non_delivery": ("Customs holds past grace left out, not counted as never delivered",
                                        Judgements(held_past_grace_never_delivered=False)),
     "partial_not_short_paid": ("Partial refunds not counted as short-paid", Judgements(partial_is_short_paid=False)),
     "fx_on_claim_date": ("Currency converted at the claim date's rate, not the order date's",
                          Judgements(fx_date="claim_date")),
     "unknown_ta_in_class": ("Orders of unknown Trade Assurance coverage counted in the class",
                             Judgements(include_unknown_trade_assurance=True)),
+    "blank_reimbursement_left_out": ("A blank customs-fee reimbursement left out (unknown), not counted as nothing",
+                                     Judgements(blank_reimbursement_is_zero=False)),
+    "blank_refund_left_out": ("A blank refund on a denied, unanswered or open claim left out (unknown), not counted as none",
+                              Judgements(blank_refund_is_zero=False)),
+    "no_claim_non_delivery_in": ("Never-delivered orders with no claim filed counted in non-delivery damages",
+                                 Judgements(no_claim_non_delivery_in=True)),
+    "withdrawn_in": ("Never-delivered orders whose claim was withdrawn counted in non-delivery damages",
+                     Judgements(withdrawn_in=True)),
+    "refund_denial_requested_only": ("Refund denial at requested amounts only (no order-value upper bound)",
+                                     Judgements(refund_denial_upper_bound=False)),
+    "grace_15_days": ("Grace of 15 days after the promised date (not 30)", Judgements(grace_days=15)),
+    "grace_60_days": ("Grace of 60 days after the promised date (not 30)", Judgements(grace_days=60)),
 }
+"""Every judgement call and its alternative; each variant recomputes every headline figure."""
 
 
 def sensitivity(intake: pd.DataFrame, *, as_of: date, definition: ClassDefinition,
                 n_boot: int = DEFAULT_BOOT, seed: int = DEFAULT_SEED) -> pd.DataFrame:
-    """The headline figures recomputed under each alternative judgement: one row per variant."""
-    rows = []
+    """Every headline figure recomputed under each alternative judgement: one row per variant.
+
+    The rates and fees are point estimates here (their intervals are in the headline); the damages
+    total keeps its bootstrap interval (``n_boot`` draws, ``seed``) in every row. Variants over the
+    same class members share the same draws (as each would with the same seed alone), so they are
+    resampled together: one pass of draws per class, not per variant.
+    """
+    classes: dict[bool, tuple[pd.DataFrame, np.ndarray]] = {}
+    rows, sums = [], {}
     for name, (label, j) in SENSITIVITY_VARIANTS.items():
-        h = headline(intake, as_of=as_of, definition=definition, judgements=j, n_boot=n_boot, seed=seed)
+        unknown_ta = j.include_unknown_trade_assurance
+        if unknown_ta not in classes:
+            df = population(reclassify(intake, replace(definition, include_unknown_trade_assurance=unknown_ta)), "class")
+            classes[unknown_ta] = df, damages.claimant_codes(df)
+        df, claimants = classes[unknown_ta]
+        rate = {fn.__name__: fn(df, as_of=as_of, judgements=j).iloc[0]
+                for fn in (denied_refund_rate, denied_or_short_paid_rate, non_delivery_rate)}
+        fees = unreimbursed_customs_fees(df, n_boot=0, seed=seed, judgements=j).iloc[0]
+        o = damages.order_damages(df, as_of, j, claimants=claimants)
+        dmg = damages.damages_by_theory(df, as_of=as_of, judgements=j, n_boot=0, seed=seed, orders=o)
+        sums.setdefault(unknown_ta, []).append((len(rows), damages.claimant_sums(o, j)["total"].to_numpy()))
+        t = dmg["by_theory"]
         rows.append({
-            "variant": name, "description": label, "class_members": h["class_members"],
-            "denied_refund_rate": h["denied_refund_rate"]["estimate"],
-            "denied_or_short_paid_rate": h["denied_or_short_paid_rate"]["estimate"],
-            "non_delivery_rate": h["non_delivery_rate"]["estimate"],
-            "non_delivery_denominator": h["non_delivery_rate"]["denominator"],
-            "unreimbursed_customs_fees_total": h["unreimbursed_customs_fees_usd"]["total"],
-            "out_of_pocket_loss_total": h["out_of_pocket_loss_usd"]["total"],
-            "out_of_pocket_loss_ci_low": h["out_of_pocket_loss_usd"]["ci_low"],
-            "out_of_pocket_loss_ci_high": h["out_of_pocket_loss_usd"]["ci_high"],
-            "share_zero_loss": h["out_of_pocket_loss_usd"]["share_zero"],
+            "variant": name, "description": label, "class_members": int(df["claimant_key"].nunique()),
+            "denied_refund_rate": float(rate["denied_refund_rate"]["estimate"]),
+            "denied_or_short_paid_rate": float(rate["denied_or_short_paid_rate"]["estimate"]),
+            "non_delivery_rate": float(rate["non_delivery_rate"]["estimate"]),
+            "non_delivery_denominator": int(rate["non_delivery_rate"]["denominator"]),
+            "unreimbursed_customs_fees_total": float(fees["total"]),
+            "damages_non_delivery": t["non_delivery"]["total"],
+            "damages_refund_denial": (t["refund_denial"]["total_upper_bound"] if j.refund_denial_upper_bound
+                                      else t["refund_denial"]["total_requested"]),
+            "damages_customs_fees": t["customs_fees"]["total"],
+            "damages_total": dmg["total"], "damages_ci_low": float("nan"), "damages_ci_high": float("nan"),
+            "uninjured_share": dmg["uninjured_share"], "unknown_orders": dmg["unknown_orders"],
         })
+    for variants in sums.values():
+        draws = resample.totals(np.column_stack([v for _, v in variants]), n_boot, seed)
+        for column, (row, _) in enumerate(variants):
+            rows[row]["damages_ci_low"], rows[row]["damages_ci_high"] = resample.percentile_interval(draws[:, column])
     return pd.DataFrame(rows)

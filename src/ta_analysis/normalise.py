@@ -377,8 +377,9 @@ def _amounts(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping
     fees = parse_money(raw["customs_fees_paid"])
     reimb = parse_money(raw["customs_fees_reimbursed"])
     refund = parse_money(raw["refund_amount"])
+    requested = parse_money(raw["refund_requested"])
     for fld, p in [("order_amount", order), ("customs_fees_paid", fees),
-                   ("customs_fees_reimbursed", reimb), ("refund_amount", refund)]:
+                   ("customs_fees_reimbursed", reimb), ("refund_amount", refund), ("refund_requested", requested)]:
         problems.add(fld, p.problem)
     # Money paid out cannot be negative; money paid back is often exported as a negative.
     for fld, p in [("order_amount", order), ("customs_fees_paid", fees)]:
@@ -387,6 +388,7 @@ def _amounts(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping
         p.values[neg] = np.nan
     reimb.values[:] = reimb.values.abs()
     refund.values[:] = refund.values.abs()
+    requested.values[:] = requested.values.abs()
 
     order_cur = _resolve_currency(order.currency, raw["order_currency"], "order_currency",
                                   order.values.notna(), problems, mapping)
@@ -395,6 +397,7 @@ def _amounts(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping
     fees_cur = fees_cur.fillna(reimb.currency.where(fees.values.isna()))
     reimb_cur = reimb.currency.fillna(fees_cur)
     refund_cur = refund.currency.fillna(order_cur)
+    requested_cur = requested.currency.fillna(order_cur)
 
     out["order_amount"] = order.values
     out["order_currency"] = order_cur
@@ -402,8 +405,9 @@ def _amounts(raw: pd.DataFrame, out: dict, problems: _Problems, mapping: Mapping
     out["customs_fees_currency"] = fees_cur
     out["customs_fees_reimbursed"] = reimb.values
     out["refund_amount"] = refund.values
-    return {"order_amount": order_cur, "refund_amount": refund_cur, "customs_fees_paid": fees_cur,
-            "customs_fees_reimbursed": reimb_cur}
+    out["refund_requested"] = requested.values
+    return {"order_amount": order_cur, "refund_amount": refund_cur, "refund_requested": requested_cur,
+            "customs_fees_paid": fees_cur, "customs_fees_reimbursed": reimb_cur}
 
 
 def _usd(raw: pd.DataFrame, out: dict, problems: _Problems, converted: dict[str, fx.Converted]) -> None:

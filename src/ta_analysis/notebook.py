@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import types
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -31,7 +32,7 @@ PARAMETERS: dict[str, tuple[str, Callable[[object], bool]]] = {
     "as_of": ("as-of date YYYY-MM-DD, or None for the cleaning run's", lambda v: v is None or _is_date(v)),
     "class_start": ("class period start YYYY-MM-DD, or None", lambda v: v is None or _is_date(v)),
     "class_end": ("class period end YYYY-MM-DD, or None", lambda v: v is None or _is_date(v)),
-    "named_plaintiffs": ("list of claimant keys", lambda v: isinstance(v, list) and all(isinstance(k, str) for k in v)),
+    "named_plaintiffs": ("list of intake ids", lambda v: isinstance(v, list) and all(isinstance(k, str) for k in v)),
     "draws": (f"bootstrap draws, a whole number >= {metrics.MIN_BOOT}",
               lambda v: isinstance(v, int) and v >= metrics.MIN_BOOT),
     "seed": ("bootstrap seed, a whole number", lambda v: isinstance(v, int)),
@@ -96,9 +97,9 @@ class Context:
         return (pd.read_parquet(folder / "complaints.parquet"),
                 json.loads((folder / "complaints_summary.json").read_text(encoding="utf-8")))
 
-    @property
+    @cached_property
     def cls(self) -> pd.DataFrame:
-        """The class rows every metric is computed over."""
+        """The class rows every metric is computed over (selected once per run)."""
         return metrics.population(self.intake, "class")
 
     @property
@@ -115,11 +116,13 @@ class Context:
             "as_of": self.as_of.isoformat(), "class_start": self.definition.class_start.isoformat(),
             "class_end": self.definition.class_end.isoformat(), "draws": self.draws, "seed": self.seed})
 
-    def exhibit(self, exhibit_id: str, data: pd.DataFrame, draw, *, subtitle: str, note: str = "") -> None:
-        """Write an exhibit (four files and a manifest entry) and show it."""
+    def exhibit(self, exhibit_id: str, data: pd.DataFrame, draw, *, subtitle: str, note: str = "",
+                provenance: Provenance | None = None) -> None:
+        """Write an exhibit (four files and a manifest entry) and show it; ``provenance`` defaults to
+        the intake's (complaint exhibits pass :meth:`Provenance.from_complaints`)."""
         from IPython.display import Image, display
 
-        fig = make_exhibit(exhibit_id, data, draw, subtitle=subtitle, provenance=self.provenance,
+        fig = make_exhibit(exhibit_id, data, draw, subtitle=subtitle, provenance=provenance or self.provenance,
                            out_dir=self.output_dir, note=note)
         plt.close(fig)
         png = sorted(self.output_dir.glob(f"{exhibit_id}-*.png"))[0]
@@ -143,11 +146,23 @@ def setup(namespace: dict) -> Context:
                    list(p["named_plaintiffs"]), Path(p["complaints_dir"]))
 
 
+def show(table: pd.DataFrame, *, caption: str = "", **formats) -> None:
+    """Show a table as people read it: no index column, numbers formatted
+    (:func:`formatting.people_table`; ``money=``, ``percent=``, ``pvalue=``, ``count=``), text in full."""
+    from IPython.display import HTML, display
+
+    from ta_analysis.formatting import people_table
+
+    body = people_table(table, **formats).to_html(index=False, escape=True, border=0, na_rep="")
+    display(HTML((f"<p><strong>{caption}</strong></p>" if caption else "") + body))
+
+
 def say(text: str) -> None:
-    """Show a sentence built from computed numbers (Markdown)."""
+    """Show a sentence built from computed numbers (Markdown). Dollar signs are escaped, so that two
+    amounts in one line are never read as a formula (which would also leave ``**`` showing)."""
     from IPython.display import Markdown, display
 
-    display(Markdown(text))
+    display(Markdown(text.replace("$", "\\$")))
 
 
 def provenance_text(ctx: Context) -> str:

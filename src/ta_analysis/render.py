@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -56,6 +57,13 @@ def check_parameters(path: Path, parameters: dict) -> None:
                          f"it declares: {', '.join(declared)}")
 
 
+def cell_seconds(nb: nbformat.NotebookNode) -> list[tuple[int, float, str]]:
+    """Per code cell of an executed notebook: its index, the seconds it ran (papermill's record)
+    and its first line: where a report's time goes (read before :func:`strip_volatile`)."""
+    return [(i, float((c.metadata.get("papermill") or {}).get("duration") or 0.0),
+             (c.source.splitlines() or [""])[0][:80]) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+
+
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop run timestamps and durations so the same run gives the same file."""
     nb.metadata.pop("papermill", None)
@@ -65,8 +73,10 @@ def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def execute(path: Path, out_path: Path, parameters: dict, *, progress: bool = True) -> nbformat.NotebookNode:
-    """Run one notebook with ``parameters`` (its folder as working directory) and save it."""
+def execute(path: Path, out_path: Path, parameters: dict, *, progress: bool = True,
+            timings: list | None = None) -> nbformat.NotebookNode:
+    """Run one notebook with ``parameters`` (its folder as working directory) and save it; with
+    ``timings``, append (notebook, cell index, seconds, first line) per code cell to it."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -77,6 +87,8 @@ def execute(path: Path, out_path: Path, parameters: dict, *, progress: bool = Tr
     except PapermillExecutionError as exc:
         raise NotebookFailed(f"{path.name}: cell {exc.cell_index} (execution count {exc.exec_count}) raised "
                              f"{exc.ename}: {exc.evalue}") from None
+    if timings is not None:
+        timings.extend((path.stem, *cell) for cell in cell_seconds(nb))
     nb = strip_volatile(nb)
     nbformat.write(nb, str(out_path))
     return nb
@@ -115,8 +127,9 @@ h1{{font-size:1.6rem}} li{{margin:.3rem 0}} .caveat{{border-left:4px solid #D55E
 <ul>
 {lines}
 </ul>
-<p class="caveat">Rates carry 95% Wilson score intervals; money carries 95% percentile-bootstrap intervals
-that resample claimants. Definitions are in each report. Exhibits, with the table behind each and
+<p class="caveat">Rates carry the wider of the 95% Wilson score interval and a claimant bootstrap; money
+carries 95% percentile-bootstrap intervals that resample claimants. Damages are given by liability
+theory; an amount that could not be read is counted as unknown, never as zero. Definitions are in each report. Exhibits, with the table behind each and
 their provenance, are in <code>exhibits/</code> (<code>exhibits.json</code> lists them).</p>
 <h2>Reports</h2>
 <ol>
@@ -129,18 +142,21 @@ their provenance, are in <code>exhibits/</code> (<code>exhibits.json</code> list
 def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_start=None, class_end=None,
            named_plaintiffs: list[str] | None = None, draws: int = 2000, seed: int = 20231,
            complaints_dir: str | Path | None = None,
-           progress: bool = True, notebook_dir: Path = config.NOTEBOOKS_DIR) -> Path:
+           progress: bool = True, notebook_dir: Path = config.NOTEBOOKS_DIR, timings: list | None = None) -> Path:
     """Execute and render every notebook into ``out_dir``; return the index page.
 
     ``out_dir`` is replaced as one unit: the reports are rendered into a fresh folder beside it,
     with a manifest of every file written last, which then takes its place by renames. An
     existing ``out_dir`` must hold only what its last report wrote (its manifest says what): this
     never deletes anything it did not write. It may not be, or hold, the processed folder or
-    ``data/raw``.
+    ``data/raw``. With ``progress``, the seconds of each notebook are printed as it finishes;
+    ``timings`` (a list) receives every cell's seconds (see :func:`execute`).
     """
     complaints_dir = Path(complaints_dir) if complaints_dir else Path(processed_dir) / "complaints"
     out_dir = check_out_dir(out_dir, protected=(processed_dir, complaints_dir)).resolve()
-    processed = load_processed(processed_dir)  # fails early, naming the folder
+    # Fails early, naming the folder; the records are read again for the headline, after the
+    # notebooks, so that they are not held in memory beside every kernel.
+    processed = load_processed(processed_dir, columns=["in_class"])
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with locked_sibling(out_dir):
         _check_replaceable(out_dir)
@@ -150,12 +166,12 @@ def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_
                 shutil.rmtree(leftover, ignore_errors=True)
         stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-staging-", dir=out_dir.parent))
         try:
-            left_out = _render_into(stage, processed, processed_dir, complaints_dir, notebook_dir, progress,
+            left_out = _render_into(stage, processed, processed_dir, complaints_dir, notebook_dir, progress, timings,
                          {"as_of": as_of.isoformat() if as_of else None,
                           "class_start": class_start.isoformat() if class_start else None,
                           "class_end": class_end.isoformat() if class_end else None,
                           "named_plaintiffs": list(named_plaintiffs or []), "draws": draws, "seed": seed})
-            h = headline_for(processed, as_of=as_of, class_start=class_start, class_end=class_end, n_boot=draws,
+            h = headline_for(load_processed(processed_dir), as_of=as_of, class_start=class_start, class_end=class_end, n_boot=draws,
                              seed=seed)
             (stage / "headline.json").write_text(json.dumps(h, indent=2) + "\n", encoding="utf-8")
             (stage / "index.html").write_text(index_html(_reports(stage), h, left_out), encoding="utf-8")
@@ -189,7 +205,7 @@ def complaints_left_out(processed, complaints_dir: Path) -> str:
 
 
 def _render_into(stage: Path, processed, processed_dir, complaints_dir: Path, notebook_dir: Path,
-                 progress: bool, parameters: dict) -> dict[str, str]:
+                 progress: bool, timings: list | None, parameters: dict) -> dict[str, str]:
     """Execute and render each notebook into ``stage``; return those left out, with why."""
     (stage / "notebooks").mkdir()
     params = {"processed_dir": str(Path(processed_dir).resolve()), "output_dir": str(stage / "exhibits"),
@@ -200,8 +216,11 @@ def _render_into(stage: Path, processed, processed_dir, complaints_dir: Path, no
     for i, path in enumerate(paths, start=1):
         if progress:
             print(f"[{i}/{len(paths)}] {path.stem}", file=sys.stderr, flush=True)
-        nb = execute(path, stage / "notebooks" / path.name, params, progress=progress)
+        started = time.perf_counter()
+        nb = execute(path, stage / "notebooks" / path.name, params, progress=progress, timings=timings)
         (stage / f"{path.stem}.html").write_text(to_html(nb), encoding="utf-8")
+        if progress:
+            print(f"[{i}/{len(paths)}] {path.stem}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     return left_out
 
 

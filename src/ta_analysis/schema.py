@@ -57,6 +57,7 @@ FIELDS: dict[str, str] = {
     "claim_date": "date",
     "claim_outcome": "claim_outcome",
     "refund_amount": "money",
+    "refund_requested": "money",
     "denial_reason": "free_text",
     "narrative": "free_text",
     "evidence_kept": "boolean",

@@ -31,22 +31,34 @@ class Processed:
     def as_of(self) -> date:
         return date.fromisoformat(self.cleaning["parameters"]["as_of"])
 
+    @property
+    def is_sample(self) -> bool:
+        """Whether every input is the bundled synthetic sample (by hash)."""
+        from ta_analysis import config
+        from ta_analysis.read import sha256_file
+
+        if not config.SAMPLE_EXPORT.exists():
+            return False
+        digest = sha256_file(config.SAMPLE_EXPORT)
+        return all(i["sha256"] == digest for i in self.cleaning["inputs"])
+
     def definition(self) -> ClassDefinition:
         p = self.cleaning["parameters"]
         return ClassDefinition(date.fromisoformat(p["class_start"]), date.fromisoformat(p["class_end"]),
                                tuple(p["countries"]), p["include_unknown_trade_assurance"])
 
 
-def load_processed(folder: str | Path) -> Processed:
+def load_processed(folder: str | Path, columns: list[str] | None = None) -> Processed:
     """Read ``intake.parquet`` and ``cleaning_summary.json`` from a folder written by ``clean``,
-    after checking the folder holds one finished run's files (:func:`outputs.read_manifest`)."""
+    after checking the folder holds one finished run's files (:func:`outputs.read_manifest`);
+    ``columns`` reads only those columns of the intake (the rest stay on disk)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError("no such folder; run 'ta-analysis clean ... --out FOLDER' first", file=str(folder))
     read_manifest(folder, "clean")
     try:
         cleaning = json.loads((folder / "cleaning_summary.json").read_text(encoding="utf-8"))
-        intake = pd.read_parquet(folder / "intake.parquet")
+        intake = pd.read_parquet(folder / "intake.parquet", columns=columns)
     except (ValueError, OSError) as exc:
         raise InputError(f"cannot read the processed data ({type(exc).__name__}); clean again", file=str(folder)) from None
     return Processed(intake, cleaning, folder)
@@ -72,12 +84,13 @@ def headline_for(processed: Processed, *, as_of: date | None = None, class_start
 UNREAD_FIELDS = {
     "denied_refund_rate": ("claim_outcome", "claim_filed"),
     "denied_or_short_paid_rate": ("claim_outcome", "claim_filed", "refund_amount", "refund_amount_usd"),
-    "non_delivery_rate": ("delivery_status", "delivered_date", "promised_delivery_date", "order_date"),
+    "non_delivery_rate": ("delivery_status", "delivered_date", "promised_delivery_date", "order_date", "submitted_at"),
     "unreimbursed_customs_fees_usd": ("customs_fees_paid", "customs_fees_reimbursed", "customs_fees_currency",
                                       "customs_fees_paid_usd", "customs_fees_reimbursed_usd"),
-    "out_of_pocket_loss_usd": ("order_amount", "order_currency", "order_amount_usd", "refund_amount",
-                               "refund_amount_usd", "claim_outcome", "delivery_status", "customs_fees_paid",
-                               "customs_fees_reimbursed", "customs_fees_paid_usd", "customs_fees_reimbursed_usd"),
+    "damages": ("order_amount", "order_currency", "order_amount_usd", "refund_amount", "refund_amount_usd",
+                "refund_requested", "refund_requested_usd", "claim_outcome", "claim_filed", "delivery_status",
+                "delivered_date", "promised_delivery_date", "order_date", "submitted_at", "customs_fees_paid",
+                "customs_fees_reimbursed", "customs_fees_paid_usd", "customs_fees_reimbursed_usd"),
 }
 UNREAD_WARNING_SHARE = 0.01  # a figure with more of its records unread carries a warning
 
@@ -120,11 +133,30 @@ def unread_warnings(h: dict) -> dict[str, str]:
     return out
 
 
+def format_damages(dmg: dict) -> list[str]:
+    """The damages by theory as short lines a person reads."""
+    t = dmg["by_theory"]
+    nd, rd, cf = t["non_delivery"], t["refund_denial"], t["customs_fees"]
+    return [
+        f"Damages, total: {usd(dmg['total'])} (95% CI {usd(dmg['ci_low'])} to {usd(dmg['ci_high'])}; refund denial at its "
+        f"{rd['in_total']}); {dmg['members_injured']:,} members injured, {dmg['members_uninjured']:,} uninjured "
+        f"({pct(dmg['uninjured_share'])}), {dmg['members_unknown']:,} of unknown injury; {dmg['unknown_orders']:,} "
+        "orders with an amount that could not be read (left out, not counted as 0).",
+        f"  Non-delivery: {usd(nd['total'])} (95% CI {usd(nd['ci_low'])} to {usd(nd['ci_high'])}) over {nd['members']:,} "
+        f"members; left out: no claim filed {usd(nd['no_claim_total'])} ({nd['no_claim_orders']:,} orders), pending "
+        f"{nd['pending_orders']:,} orders, withdrawn {nd['withdrawn_orders']:,} orders.",
+        f"  Refund denial: {usd(rd['total_upper_bound'])} upper bound (95% CI {usd(rd['ci_low'])} to {usd(rd['ci_high'])}; "
+        f"order value where no refund was requested, {rd['orders_at_order_value']:,} orders); "
+        f"{usd(rd['total_requested'])} at requested amounts only ({rd['orders_at_requested']:,} orders); "
+        f"{rd['members']:,} members.",
+        f"  Customs fees: {usd(cf['total'])} (95% CI {usd(cf['ci_low'])} to {usd(cf['ci_high'])}) over {cf['members']:,} members.",
+    ]
+
+
 def format_headline(h: dict) -> str:
     """The headline figures as short lines a person reads."""
     s = h["subclass_members"]
     fees = h["unreimbursed_customs_fees_usd"]
-    loss = h["out_of_pocket_loss_usd"]
     warn = unread_warnings(h)
     lines = [
         f"As of {h['as_of']}; class period {h['class_start']} to {h['class_end']}.",
@@ -140,9 +172,8 @@ def format_headline(h: dict) -> str:
         f"{usd(fees['total_ci_low'])} to {usd(fees['total_ci_high'])}); mean {usd(fees['mean'])}, median "
         f"{usd(fees['median'])}, 90th percentile {usd(fees['p90'])}; {pct(fees['share_reimbursed_nothing'])} "
         "reimbursed nothing."),
-        ("out_of_pocket_loss_usd", f"Out-of-pocket loss: {usd(loss['total'])} over {loss['members']:,} members (95% "
-         f"CI {usd(loss['ci_low'])} to {usd(loss['ci_high'])}); {pct(loss['share_zero'])} of members show no loss."),
+        ("damages", "\n".join(format_damages(h["damages"]))),
     ]
     out = [line if isinstance(line, str) else line[1] + (f"\n  {warn[line[0]]}" if line[0] in warn else "")
            for line in lines]
-    return "\n".join(out + [h["caveat"]])
+    return "\n".join(out + ["Rate intervals: the wider of the Wilson interval and the claimant bootstrap.", h["caveat"]])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from ta_analysis import metrics
@@ -115,21 +116,81 @@ def fees_by(df: pd.DataFrame, by: str) -> pd.DataFrame:
                                                         kind="stable").reset_index(drop=True)
 
 
-def commonality(df: pd.DataFrame, *, as_of: date, by: list[str]) -> pd.DataFrame:
-    """Each headline rate tested for homogeneity across each grouping: one row per (rate, grouping)."""
+COMMONALITY_GROUPINGS = {"issue": "issue reported", "quarter": "quarter of order", "buyer_type": "buyer type",
+                         "claimant_state": "state", "supplier_key": "supplier", "product_category": "product category"}
+"""The groupings commonality is tested across (BRIEF.md), with their words."""
+
+METRIC_WORDS = {"denied_refund_rate": "denied-refund rate", "denied_or_short_paid_rate": "denied-or-short-paid rate",
+                "non_delivery_rate": "non-delivery rate", "loss_per_order": "loss per order"}
+
+
+def commonality(df: pd.DataFrame, *, as_of: date, by: list[str] | None = None, alpha: float = 0.05) -> pd.DataFrame:
+    """Each rate, and the loss per order, tested across each grouping: one row per (metric, grouping).
+
+    Rates: chi-square test of homogeneity with sparse groups pooled, Cramér's V with its interval.
+    Loss per order: Kruskal-Wallis test, groups under 30 orders pooled, epsilon-squared. The
+    p-values are Holm-adjusted over every test in the table, and the raw ones are kept beside them.
+    A test that does not reject says "no difference detected at this sample size": never that the
+    groups are alike.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    from ta_analysis import damages
+
+    orders = damages.order_damages(df, as_of)
+    groupings = by or list(COMMONALITY_GROUPINGS)
+    tables = {fn: fn(df, by=groupings, **kwargs) for fn, kwargs in
+              [(metrics.denied_refund_rate, {}), (metrics.denied_or_short_paid_rate, {}),
+               (metrics.non_delivery_rate, {"as_of": as_of})]}
     rows = []
-    for by_col in by:
-        for fn, kwargs in [(metrics.denied_refund_rate, {}), (metrics.denied_or_short_paid_rate, {}),
-                           (metrics.non_delivery_rate, {"as_of": as_of})]:
-            table = fn(df, by=by_col, **kwargs)
+    for by_col in groupings:
+        for table in tables.values():
+            table = table[table["group_by"] == by_col]
             h = metrics.homogeneity(df, table, by=by_col)
             spread = table[table["denominator"] >= metrics.MIN_N]["estimate"]
-            rows.append({"rate": h["metric"], "across": by_col, "groups": h["groups"],
-                         "lowest_%": round(100 * spread.min(), 1) if len(spread) else float("nan"),
-                         "highest_%": round(100 * spread.max(), 1) if len(spread) else float("nan"),
-                         "chi2": round(h["chi2"], 2), "p_value": round(h["p_value"], 4),
-                         "cramers_v": round(h["cramers_v"], 3), "note": h["note"]})
-    return pd.DataFrame(rows)
+            rows.append({**h, "lowest": spread.min() if len(spread) else float("nan"),
+                         "highest": spread.max() if len(spread) else float("nan"), "effect": "Cramér's V"})
+        h = metrics.loss_homogeneity(df, by=by_col, as_of=as_of, orders=orders)
+        rows.append({**h, "lowest": float("nan"), "highest": float("nan"), "effect": "epsilon-squared",
+                     "cramers_v": h.get("epsilon_squared", float("nan"))})
+    t = pd.DataFrame(rows)
+    tested = t["p_value"].notna()
+    t["p_holm"] = float("nan")
+    if tested.any():
+        t.loc[tested, "p_holm"] = multipletests(t.loc[tested, "p_value"], alpha=alpha, method="holm")[1]
+    t["finding"] = np.where(~tested, "not tested: " + t["note"],
+                            np.where(t["p_holm"] < alpha, "difference detected (Holm-adjusted p < 0.05)",
+                                     "no difference detected at this sample size"))
+    return pd.DataFrame({
+        "metric": t["metric"].map(METRIC_WORDS), "across": t["by"].map(lambda b: COMMONALITY_GROUPINGS.get(b, b)),
+        "groups tested": t["groups"], "orders": t["n"], "lowest group": t["lowest"], "highest group": t["highest"],
+        "statistic": t["chi2"], "p-value": t["p_value"], "Holm-adjusted p": t["p_holm"],
+        "effect size": t["cramers_v"], "effect measure": t["effect"],
+        "effect CI low": t["v_ci_low"], "effect CI high": t["v_ci_high"],
+        "finding": t["finding"], "pooling": t["note"].where(tested, ""),
+    })
+
+
+def commonality_for_people(t: pd.DataFrame) -> pd.DataFrame:
+    """The commonality table in a page's width: the effect size and its interval in one cell, the
+    lowest and highest group rates in one cell (rates only), p-values in words; the pooling
+    notes are given apart (:func:`commonality` keeps every number)."""
+    from ta_analysis.formatting import p_value, pct
+
+    def effect(r) -> str:
+        if r["effect size"] != r["effect size"]:
+            return ""
+        name = "V" if r["effect measure"] == "Cramér's V" else "ε²"
+        ci = (f" ({r['effect CI low']:.3f} to {r['effect CI high']:.3f})" if r["effect CI low"] == r["effect CI low"] else "")
+        return f"{name} {r['effect size']:.3f}{ci}"
+
+    return pd.DataFrame({
+        "Metric": t["metric"], "Across": t["across"], "Groups": t["groups tested"],
+        "Range of group rates": [f"{pct(lo)} to {pct(hi)}" if lo == lo else "" for lo, hi in
+                                 zip(t["lowest group"], t["highest group"])],
+        "p": t["p-value"].map(p_value), "Holm p": t["Holm-adjusted p"].map(p_value),
+        "Effect (95% CI)": [effect(r) for _, r in t.iterrows()], "Finding": t["finding"],
+    })
 
 
 def rates_by(df: pd.DataFrame, by: str, *, as_of: date, min_n: int = metrics.MIN_N) -> pd.DataFrame:
@@ -164,10 +225,16 @@ def complaints_by_quarter(complaints: pd.DataFrame) -> pd.DataFrame:
 
 
 def code_counts(complaints: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """How many complaints carry each code, overall and among purchase disputes."""
+    """How many complaints carry each code, overall and among purchase disputes, and whether the
+    code met the validation targets on held-out real narratives (``coder.code_status``)."""
+    from ta_analysis import coder
+
     disputes = complaints["purchase_dispute"]
+    status = coder.code_status()
     return pd.DataFrame({
         "code": codes,
         "complaints": [int(complaints[f"code_{c}"].sum()) for c in codes],
         "purchase_disputes": [int((complaints[f"code_{c}"] & disputes).sum()) for c in codes],
+        "validated": [status.get(c) == "validated" for c in codes],
+        "validation": [status.get(c, "not a code of this codebook") for c in codes],
     })
