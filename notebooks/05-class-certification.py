@@ -187,8 +187,8 @@ shown = plotted[plotted["shown"]]
 dens = shown.groupby("series", sort=False)["denominator"].sum()
 left_out = hidden.groupby("group_label", sort=True)["denominator"].sum()
 ctx.exhibit("EX-06", shown, draw_grouped_rates(),
-            subtitle=f"Resolved claims, n = {int(dens.get('Denied (of resolved claims)', 0)):,}; orders with a known "
-                     f"delivery outcome, n = {int(dens.get('Never delivered (of known outcomes)', 0)):,}",
+            subtitle=f"Resolved claims, n = {int(dens.get(views.RATE_SERIES[0], 0)):,}; orders with a known "
+                     f"delivery outcome, n = {int(dens.get(views.RATE_SERIES[1], 0)):,}",
             note="Denied = claims denied / claims resolved; never delivered = orders never delivered / orders with a known "
                  "outcome; each bar is labelled numerator/denominator. Whiskers: 95% Wilson intervals. Not shown (missing "
                  "or under 30): " + (", ".join(f"{g} ({int(v)} records in the denominators)" for g, v in left_out.items())
@@ -205,16 +205,8 @@ nb.show(shown[["series", "group_label", "numerator", "denominator", "estimate", 
 # resamples claimants with all their orders; the headline figures use the wider of the two.
 
 # %%
-rows = []
-for name, fn, kw in [("Denied-refund rate", metrics.denied_refund_rate, {}),
-                     ("Denied-or-short-paid rate", metrics.denied_or_short_paid_rate, {}),
-                     ("Non-delivery rate", metrics.non_delivery_rate, {"as_of": ctx.as_of})]:
-    r = metrics.headline_rate(fn(ctx.cls, n_boot=ctx.draws, seed=ctx.seed, **kw))
-    rows.append({"Rate": name, "Estimate": r["estimate"], "Wilson low": r["wilson_ci_low"], "Wilson high": r["wilson_ci_high"],
-                 "Claimant bootstrap low": r["cluster_ci_low"], "Claimant bootstrap high": r["cluster_ci_high"],
-                 "Headline uses": r["interval"]})
-import pandas as pd  # noqa: E402
-nb.show(pd.DataFrame(rows), percent=["Estimate", "Wilson low", "Wilson high", "Claimant bootstrap low", "Claimant bootstrap high"])
+intervals = views.rate_intervals(ctx.cls, as_of=ctx.as_of, n_boot=ctx.draws, seed=ctx.seed)
+nb.show(intervals, percent=["Estimate", "Wilson low", "Wilson high", "Claimant bootstrap low", "Claimant bootstrap high"])
 
 # %% [markdown]
 # ## Typicality: where do the named plaintiffs sit?

@@ -27,3 +27,16 @@ def test_denial_reasons_most_common_first():
                        "denial_reason": ["Late claim", None, "Late claim", None]})
     out = views.denial_reasons(df)
     assert out.values.tolist() == [["Late claim", 2, 66.7], ["(no reason given)", 1, 33.3]]
+
+
+def test_rate_intervals_put_wilson_and_the_claimant_bootstrap_side_by_side():
+    """On the hand-worked frame of test_metrics: denied 2 of 4, short-paid 3 of 4, never
+    delivered 2 of 5; each row says which of its two intervals the headline uses (the wider)."""
+    from test_metrics import AS_OF, mini
+    from ta_analysis import metrics
+
+    t = views.rate_intervals(metrics.population(mini()), as_of=AS_OF, n_boot=200, seed=3)
+    assert t["Rate"].tolist() == ["Denied-refund rate", "Denied-or-short-paid rate", "Non-delivery rate"]
+    assert t["Estimate"].tolist() == [0.5, 0.75, 0.4]
+    wider = ((t["Claimant bootstrap high"] - t["Claimant bootstrap low"]) > (t["Wilson high"] - t["Wilson low"]))
+    assert t["Headline uses"].tolist() == ["claimant bootstrap" if w else "wilson" for w in wider]

@@ -187,9 +187,13 @@ def never_delivered(f: pd.DataFrame, grace_days: int = NON_DELIVERY_GRACE_DAYS) 
     return out
 
 
+DELIVERY_UNKNOWN_REASONS = ("status unknown", "status missing", "reported within grace", "no date to judge by")
+"""Why an order's delivery outcome can be unknown, in the order the reports list them."""
+
+
 def delivery_unknown_reason(f: pd.DataFrame, never: pd.Series, grace_days: int = NON_DELIVERY_GRACE_DAYS) -> pd.Series:
-    """Why an order's delivery outcome is not known (missing where it is known): ``status unknown``,
-    ``status missing``, ``reported within grace`` or ``no date to judge by``."""
+    """Why an order's delivery outcome is not known (missing where it is known): one of
+    :data:`DELIVERY_UNKNOWN_REASONS`."""
     status = f["delivery_status"]
     deadline = promised_date(f) + pd.Timedelta(days=grace_days)
     judged = f["submitted_at"].notna() & deadline.notna()

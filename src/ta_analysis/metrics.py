@@ -175,8 +175,7 @@ def denied_or_short_paid_rate(df: pd.DataFrame, by: str | list[str] | None = Non
 
 def _delivery_left_out(df: pd.DataFrame, nd: pd.Series, j: Judgements = Judgements()) -> pd.Series:
     why = d.delivery_unknown_reason(df, nd, j.grace_days)
-    names = ["status unknown", "status missing", "reported within grace", "no date to judge by"]
-    return _reasons(df.index, [(n, why.eq(n)) for n in names])
+    return _reasons(df.index, [(n, why.eq(n)) for n in d.DELIVERY_UNKNOWN_REASONS])
 
 
 def non_delivery_rate(df: pd.DataFrame, by: str | list[str] | None = None, *, as_of: date | None = None,

@@ -193,6 +193,24 @@ def commonality_for_people(t: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+RATE_SERIES = ("Denied (of resolved claims)", "Never delivered (of known outcomes)")
+"""The two series of :func:`rates_by` (what EX-06 plots)."""
+
+
+def rate_intervals(df: pd.DataFrame, *, as_of: date, n_boot: int, seed: int) -> pd.DataFrame:
+    """Each headline rate with its Wilson interval and its claimant-bootstrap interval side by side,
+    and which the headline uses (the wider: :func:`metrics.headline_rate`)."""
+    rows = []
+    for name, fn in [("Denied-refund rate", metrics.denied_refund_rate),
+                     ("Denied-or-short-paid rate", metrics.denied_or_short_paid_rate),
+                     ("Non-delivery rate", metrics.non_delivery_rate)]:
+        r = metrics.headline_rate(fn(df, as_of=as_of, n_boot=n_boot, seed=seed))
+        rows.append({"Rate": name, "Estimate": r["estimate"], "Wilson low": r["wilson_ci_low"],
+                     "Wilson high": r["wilson_ci_high"], "Claimant bootstrap low": r["cluster_ci_low"],
+                     "Claimant bootstrap high": r["cluster_ci_high"], "Headline uses": r["interval"]})
+    return pd.DataFrame(rows)
+
+
 def rates_by(df: pd.DataFrame, by: str, *, as_of: date, min_n: int = metrics.MIN_N) -> pd.DataFrame:
     """The denied-refund and non-delivery rates side by side per group (what EX-06 plots).
 
@@ -200,8 +218,8 @@ def rates_by(df: pd.DataFrame, by: str, *, as_of: date, min_n: int = metrics.MIN
     ``shown`` = False (the exhibit's note says how many records they hold).
     """
     parts = []
-    for name, table in [("Denied (of resolved claims)", metrics.denied_refund_rate(df, by=by)),
-                        ("Never delivered (of known outcomes)", metrics.non_delivery_rate(df, by=by, as_of=as_of))]:
+    for name, table in [(RATE_SERIES[0], metrics.denied_refund_rate(df, by=by)),
+                        (RATE_SERIES[1], metrics.non_delivery_rate(df, by=by, as_of=as_of))]:
         p = plotted_rates(table)
         p.insert(0, "series", name)
         p = p.rename(columns={"label": "group_label"})
