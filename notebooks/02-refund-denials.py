@@ -100,10 +100,11 @@ views.rate_table(by_state)
 # ## Do the differences between groups go beyond chance?
 #
 # The full set of tests, across all six groupings and with Holm-adjusted p-values over all of them,
-# is in notebook 05; here, the refund rates across issue types, buyer types and states.
+# is in notebook 05; here, the refund rates across the combinations of issues reported (each order in
+# one group: "quality + delay" is a group of its own), buyer types and states.
 
 # %%
-tests = views.commonality(ctx.cls, as_of=ctx.as_of, by=["issue", "buyer_type", "claimant_state"])
+tests = views.commonality(ctx.cls, as_of=ctx.as_of, by=["issues", "buyer_type", "claimant_state"])
 nb.show(tests[tests["metric"].isin(["denied-refund rate", "denied-or-short-paid rate"])],
         percent=["lowest group", "highest group"], pvalue=["p-value", "Holm-adjusted p"], count=["groups tested", "orders"],
         decimals={"statistic": 2, "effect size": 3, "effect CI low": 3, "effect CI high": 3})

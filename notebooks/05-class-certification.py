@@ -161,17 +161,21 @@ for name, label in [("non_delivery", "Non-delivery"), ("refund_denial", "Refund 
 # ## Commonality and predominance: did the same conduct hit buyers alike?
 #
 # Each rate, and the loss per order, is tested across issue types, quarters of order, buyer types,
-# states, suppliers and product categories. Rates: chi-square test, with groups whose expected
+# states, suppliers and product categories. Issue types are tested as the combination of issues an
+# order reports ("quality", "quality + delay", ...), so that each order is in exactly one group; an
+# order with two issues counted in both groups would break the test. Rates: chi-square test, with groups whose expected
 # count is under 5 pooled into one "pooled small groups" row (stated); Cramér's V with its 95%
 # interval (noncentral chi-square). Loss per order: Kruskal-Wallis test, groups under 30 orders
-# pooled; epsilon-squared. The p-values are **Holm-adjusted** for the number of tests, beside the raw
+# pooled; epsilon-squared (given without an interval). The p-values are **Holm-adjusted** for the number of tests, beside the raw
 # ones. A test that does not reject says "no difference detected at this sample size": it is
 # not proof that the groups are alike.
 
 # %%
 common = views.commonality(ctx.cls, as_of=ctx.as_of)
 found = common[common["finding"].str.startswith("difference")]
-nb.say(f"{len(common)} tests; {len(found)} detect a difference after Holm adjustment"
+run = common[~common["finding"].str.startswith("not tested")]
+nb.say(f"{len(run)} tests run ({len(common) - len(run)} pair(s) not tested, with the reason below); "
+       f"{len(found)} detect{'s' if len(found) == 1 else ''} a difference after Holm adjustment"
        + (": " + "; ".join(f"{m} across {a} (effect {e:.3f})" for m, a, e in
                            zip(found["metric"], found["across"], found["effect size"])) if len(found) else "")
        + ". Every test is listed below, with its pooling.")

@@ -64,6 +64,20 @@ def test_requested_amounts_and_the_upper_bound(cls):
     assert low["total"] == 80 + 300 + 70
 
 
+def test_an_unreadable_requested_amount_is_unknown_in_both_figures(cls):
+    """r7 (denied, $500) asked for a refund whose amount cannot be read ("three hundred-ish"): its
+    refund due is unknown, not the order value and not 0. Upper bound: 100 + 150 = 250 with r7
+    unknown; requested amounts only: 0 known (r1 and r2 requested nothing) with r7 unknown too."""
+    f = cls.assign(refund_requested=[np.nan] * 6 + ["three hundred-ish"], refund_requested_usd=np.nan,
+                   problem_fields=[""] * 6 + ["refund_requested"])
+    o = damages.order_damages(f, AS_OF)
+    assert o["refund_basis"].iloc[6] == "requested"
+    assert np.isnan(o["refund_denial_upper"].iloc[6]) and np.isnan(o["refund_denial_requested"].iloc[6])
+    rd = damages.damages_by_theory(f, as_of=AS_OF, n_boot=100)["by_theory"]["refund_denial"]
+    assert (rd["total_upper_bound"], rd["total_requested"]) == (250.0, 0.0)
+    assert (rd["unknown_orders"], rd["requested_unknown_orders"], rd["orders_at_requested"]) == (1, 1, 1)
+
+
 def test_unknown_is_counted_never_zero(cls):
     """r2's partial refund unreadable: its refund-denial loss is unknown (not 200, not 0): the
     total drops to 100 + 500, one unknown order is counted, and A is still injured (r1)."""

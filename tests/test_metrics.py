@@ -130,6 +130,20 @@ def test_customs_fees(cls):
     assert (share["numerator"], share["denominator"]) == (1, 3)
 
 
+def test_customs_fee_total_has_one_interval(cls):
+    """The customs-fee total's interval resamples all four class claimants (B adds 0, C adds 0),
+    as the damages by theory do, so the two reports give the same interval for the same figure:
+    per claimant A 50, B 0, C 0 (paid 20, got 20 back), D 20; the mean's interval resamples the fee
+    payers A, C and D only, so it lies between C's 0 and A's 50."""
+    from ta_analysis import damages
+
+    r = row(m.unreimbursed_customs_fees(cls, n_boot=300, seed=7))
+    dmg = damages.damages_by_theory(cls, as_of=AS_OF, n_boot=300, seed=7)["by_theory"]["customs_fees"]
+    assert (r["total_ci_low"], r["total_ci_high"]) == (dmg["ci_low"], dmg["ci_high"])
+    assert r["total_ci_low"] == 0.0  # a draw of B and C only: no fees at all
+    assert 0.0 <= r["mean_ci_low"] <= 70 / 3 <= r["mean_ci_high"] <= 50.0  # averages of fee-paying orders (0 to 50)
+
+
 def test_rates_carry_a_claimant_bootstrap_interval_beside_wilson(cls):
     """Denied 2 of 4 resolved: A (r1 denied, r2 partial), B (r3 full), D (r7 denied). Resampling
     the three claimants gives rates between 0/1 and 1/1; the draws are seeded."""
@@ -214,6 +228,34 @@ def test_loss_homogeneity_pools_small_groups(cls):
     h = m.loss_homogeneity(cls, by="buyer_type", as_of=AS_OF, min_n=3)
     assert h["pooled"] == [] and h["groups"] == 2 and h["metric"] == "loss_per_order"
     assert m.loss_homogeneity(cls, by="buyer_type", as_of=AS_OF, min_n=30)["note"] == "fewer than two groups with data: no test"
+
+
+def test_loss_homogeneity_names_its_statistic(cls):
+    """H is given as ``statistic`` (as the chi-square tests give theirs), and epsilon-squared = H / (n - 1)."""
+    h = m.loss_homogeneity(cls, by="buyer_type", as_of=AS_OF, min_n=3)
+    assert h["epsilon_squared"] == pytest.approx(h["statistic"] / (h["n"] - 1))
+    assert "chi2" not in h
+
+
+def test_issue_groups_overlap_but_issue_combinations_partition():
+    """Orders: quality+delay, quality, none, delay, non-delivery (quality missing). Per issue, the
+    first order is in two groups and the third in none; per combination, each order is in one."""
+    df = pd.DataFrame({"issue_quality": pd.array([True, True, False, False, None], dtype="boolean"),
+                       "issue_delay": [True, False, False, True, False], "issue_customs": [False] * 5,
+                       "issue_non_delivery": [False, False, False, False, True]})
+    per_issue = dict(m.group_positions(df, "issue"))
+    assert {g: p.tolist() for g, p in per_issue.items()} == {"quality": [0, 1], "delay": [0, 3], "customs": [],
+                                                             "non_delivery": [4]}
+    combos = {g: p.tolist() for g, p in m.group_positions(df, "issues")}
+    assert combos == {"delay": [3], "non-delivery": [4], "none reported": [2], "quality": [1], "quality + delay": [0]}
+
+
+def test_commonality_refuses_overlapping_groups(cls):
+    from ta_analysis import views
+
+    with pytest.raises(ValueError, match="'issue'.*holds? .* orders of .*'issues', not 'issue'"):
+        views.commonality(cls.assign(issue_quality=True, issue_delay=True, issue_customs=False,
+                                     issue_non_delivery=False), as_of=AS_OF, by=["issue"])
 
 
 def test_place_claimants_by_intake_id(cls):

@@ -40,3 +40,19 @@ def test_rate_intervals_put_wilson_and_the_claimant_bootstrap_side_by_side():
     assert t["Estimate"].tolist() == [0.5, 0.75, 0.4]
     wider = ((t["Claimant bootstrap high"] - t["Claimant bootstrap low"]) > (t["Wilson high"] - t["Wilson low"]))
     assert t["Headline uses"].tolist() == ["claimant bootstrap" if w else "wilson" for w in wider]
+
+
+def test_commonality_does_not_test_a_rate_across_the_issue_that_defines_it():
+    """Non-delivery reported on r3 and r4, the two never-delivered orders: the non-delivery rate
+    across combinations of issues would be 100% in one group and 0% in the others by definition,
+    so it is listed as not tested, with the reason, and left out of the Holm adjustment."""
+    from test_metrics import AS_OF, mini
+    from ta_analysis import metrics
+
+    cls = metrics.population(mini()).assign(issue_quality=[True, True, False, False, True, False, True],
+                                            issue_delay=False, issue_customs=False,
+                                            issue_non_delivery=[False, False, True, True, False, False, False])
+    t = views.commonality(cls, as_of=AS_OF, by=["issues"])
+    nd = t[t["metric"] == "non-delivery rate"].iloc[0]
+    assert nd["across"] == "combination of issues reported"
+    assert nd["finding"].startswith("not tested: circular") and nd["Holm-adjusted p"] != nd["Holm-adjusted p"]

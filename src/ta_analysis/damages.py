@@ -255,6 +255,8 @@ def damages_by_theory(df: pd.DataFrame, *, as_of=None, judgements: Judgements = 
                 "orders_at_order_value": int(o["refund_basis"].eq("order value (upper bound)").sum()),
                 "orders_at_requested": int(o["refund_basis"].eq("requested").sum()),
                 "unknown_orders": int(o["refund_denial_unknown"].sum()),
+                "requested_unknown_orders": int((o["refund_basis"].eq("requested")
+                                                 & o["refund_denial_requested"].isna()).sum()),
                 "in_total": "upper bound" if j.refund_denial_upper_bound else "requested amounts only",
             },
             "customs_fees": {
@@ -282,7 +284,8 @@ def theory_table(dmg: dict) -> pd.DataFrame:
          t["refund_denial"]["ci_high"], t["refund_denial"]["members"], t["refund_denial"]["unknown_orders"],
          "order value where no refund was requested: the buyer kept the goods"),
         ("Refund denial (requested amounts only)", t["refund_denial"]["total_requested"],
-         t["refund_denial"]["requested_ci_low"], t["refund_denial"]["requested_ci_high"], None, None, ""),
+         t["refund_denial"]["requested_ci_low"], t["refund_denial"]["requested_ci_high"], None,
+         t["refund_denial"]["requested_unknown_orders"], ""),
         ("Customs fees", t["customs_fees"]["total"], t["customs_fees"]["ci_low"], t["customs_fees"]["ci_high"],
          t["customs_fees"]["members"], t["customs_fees"]["unknown_orders"], ""),
         ("Total", dmg["total"], dmg["ci_low"], dmg["ci_high"], dmg["members_injured"], dmg["unknown_orders"],

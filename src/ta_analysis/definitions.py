@@ -275,13 +275,14 @@ def refund_due(f: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """The refund due on a claim, in USD, and its basis: ``requested`` (the buyer's
     ``refund_requested``) when given, otherwise ``order value (upper bound)``: the buyer may have
     kept goods worth something, so the order value bounds the loss from above. Missing where the
-    requested amount was given but cannot be read, or the order value is needed and unknown."""
+    requested amount was given but cannot be read (its basis stays ``requested``: the buyer asked
+    for an amount, and the order value does not stand in for it), or the order value is needed and
+    unknown."""
     requested = f["refund_requested_usd"] if "refund_requested_usd" in f.columns else pd.Series(np.nan, index=f.index)
-    has_requested = requested.notna()
+    unread = unreadable(f, "refund_requested") if "refund_requested" in f.columns else pd.Series(False, index=f.index)
+    has_requested = requested.notna() | unread
     basis = pd.Series(np.where(has_requested, "requested", "order value (upper bound)"), index=f.index, dtype="str")
-    due = requested.where(has_requested, f["order_amount_usd"]).astype("float64")
-    if "refund_requested" in f.columns:
-        due = due.mask(unreadable(f, "refund_requested"), np.nan)
+    due = requested.where(has_requested, f["order_amount_usd"]).astype("float64").mask(unread, np.nan)
     return due, basis
 
 

@@ -33,6 +33,7 @@ from statsmodels.stats.proportion import proportion_confint
 from ta_analysis import damages, resample
 from ta_analysis import definitions as d
 from ta_analysis.damages import claim_outcome, delivery_outcome
+from ta_analysis.vocab import CATEGORIES
 from ta_analysis.definitions import (DELIVERED, NO_RESPONSE_DAYS, RESOLVED, SHORT_PAID,
                                      SUBCLASSES, ClassDefinition, Judgements, mark_class)
 
@@ -72,14 +73,23 @@ def population(intake: pd.DataFrame, which: str = "class") -> pd.DataFrame:
     raise ValueError(f"unknown population {which!r}; use 'class' or 'all'")
 
 
-def _group_positions(df: pd.DataFrame, by: str | None) -> list[tuple[str, np.ndarray]]:
+def group_positions(df: pd.DataFrame, by: str | None) -> list[tuple[str, np.ndarray]]:
     """The groups of ``df`` by ``by`` (None: one group, "all"), each as the row positions it holds,
-    sorted by group; ``issue`` gives one (overlapping) group per issue reported."""
+    sorted by group. ``issue`` gives one group per issue reported, and they overlap (an order with
+    two issues is in both): fine for describing, never for a test. ``issues`` gives the combination
+    of issues reported ("quality + delay", "none reported"), which puts each order in one group."""
     if by is None:
         return [("all", np.arange(len(df)))]
+    flags = {name: df[f"issue_{name}"].fillna(False).astype(bool).to_numpy() for name in CATEGORIES["issue"]} if by in ("issue", "issues") else {}
     if by == "issue":
-        return [(name, np.flatnonzero(df[f"issue_{name}"].fillna(False).astype(bool).to_numpy()))
-                for name in ["quality", "delay", "customs", "non_delivery"]]
+        return [(name, np.flatnonzero(flag)) for name, flag in flags.items()]
+    if by == "issues":
+        key = np.full(len(df), "", dtype=object)
+        for name, flag in flags.items():
+            key = np.where(flag, np.where(key == "", "", key + " + ") + name.replace("_", "-"), key)
+        key = np.where(key == "", "none reported", key)
+        positions = pd.Series(np.arange(len(df))).groupby(key, sort=True).indices
+        return [(str(g), positions[g]) for g in sorted(positions)]
     if by == "quarter":
         key = df["order_date"].dt.to_period("Q").astype("str").fillna("order date unknown")
     elif by == "intake_month":
@@ -91,7 +101,7 @@ def _group_positions(df: pd.DataFrame, by: str | None) -> list[tuple[str, np.nda
 
 
 def _groups(df: pd.DataFrame, by: str | None) -> list[tuple[str, pd.DataFrame]]:
-    return [(g, df.iloc[pos]) for g, pos in _group_positions(df, by)]
+    return [(g, df.iloc[pos]) for g, pos in group_positions(df, by)]
 
 
 def cluster_interval(num: np.ndarray, den: np.ndarray, claimants: np.ndarray, n_boot: int, seed: int) -> tuple[float, float]:
@@ -119,7 +129,7 @@ def _rate(df: pd.DataFrame, metric: str, rule23: str, pop: str, by: str | None, 
     reason_codes = left_out.cat.codes.to_numpy()
     rows = []
     for one_by in (by if isinstance(by, list) else [by]):
-        for group, pos in _group_positions(df, one_by):
+        for group, pos in group_positions(df, one_by):
             d, k = den_a[pos], num_a[pos]
             kk, n = int(k.sum()), int(d.sum())
             lo, hi = interval(kk, n, method)
@@ -256,7 +266,10 @@ def unreimbursed_customs_fees(df: pd.DataFrame, by: str | None = None, *, n_boot
     """Unreimbursed customs fees per order = max(paid − reimbursed, 0) in USD, over orders with fees paid.
 
     Returns count, total, mean, median, 90th percentile, the share reimbursed nothing, and
-    bootstrap intervals (claimants resampled) for the total and the mean.
+    bootstrap intervals (claimants resampled) for the total and the mean. The total's interval
+    resamples every claimant of the group, fee payers or not (a claimant without fees adds 0), as
+    the damages by theory do: for the class it is :func:`damages.damages_by_theory`'s customs-fee
+    interval, to the cent. The mean's resamples the fee payers, whose orders it averages.
     """
     if judgements.fx_date != "order_date":
         df = df.assign(**damages.reconvert(df, judgements.fx_date))
@@ -268,7 +281,8 @@ def unreimbursed_customs_fees(df: pd.DataFrame, by: str | None = None, *, n_boot
         p = part[paid & ~unknown]
         owed = loss[p.index]
         per_claimant = owed.groupby(p["claimant_key"].to_numpy()).sum()
-        totals = _bootstrap_totals(per_claimant, n_boot, seed)
+        everyone = loss[part.index].fillna(0.0).groupby(part["claimant_key"].astype("str").to_numpy(), sort=True).sum()
+        totals = _bootstrap_totals(everyone, n_boot, seed)
         means = _bootstrap_means(owed, p["claimant_key"], n_boot, seed) if len(p) else np.full(n_boot, np.nan)
         unknown_amount = int(unknown.sum())
         rows.append({
@@ -332,7 +346,7 @@ def homogeneity(df: pd.DataFrame, rate: pd.DataFrame | None = None, *, metric_fn
     metric = table["metric"].iloc[0] if len(table) else ""
     if len(kept) < 2 or kept[["numerator", "other"]].sum().min() == 0:
         return {"metric": metric, "by": by, "groups": int(len(kept)), "pooled": pooled, "chi2": float("nan"),
-                "dof": 0, "p_value": float("nan"), "cramers_v": float("nan"), "v_ci_low": float("nan"),
+                "statistic": float("nan"), "dof": 0, "p_value": float("nan"), "cramers_v": float("nan"), "v_ci_low": float("nan"),
                 "v_ci_high": float("nan"), "n": int(kept["denominator"].sum()),
                 "note": "fewer than two groups with data: no test"}
     chi2, p, dof, _ = stats.chi2_contingency(kept[["numerator", "other"]].to_numpy(), correction=False)
@@ -340,7 +354,7 @@ def homogeneity(df: pd.DataFrame, rate: pd.DataFrame | None = None, *, metric_fn
     v = float(np.sqrt(chi2 / n))  # a 2 x k table: min(rows, columns) - 1 = 1
     v_lo, v_hi = cramers_v_interval(chi2, dof, n)
     return {"metric": metric, "by": by, "groups": int(len(kept)), "pooled": pooled, "chi2": float(chi2),
-            "dof": int(dof), "p_value": float(p), "cramers_v": v, "v_ci_low": v_lo, "v_ci_high": v_hi, "n": n,
+            "statistic": float(chi2), "dof": int(dof), "p_value": float(p), "cramers_v": v, "v_ci_low": v_lo, "v_ci_high": v_hi, "n": n,
             "note": (f"{len(pooled)} sparse group(s) pooled (expected count under {min_expected:g})" if pooled else "")}
 
 
@@ -374,24 +388,25 @@ def loss_homogeneity(df: pd.DataFrame, *, by: str, as_of: date | None = None,
                      orders: pd.DataFrame | None = None) -> dict:
     """Is the loss per order alike across groups? Kruskal-Wallis test over class orders with a known
     loss (all theories together); groups under ``min_n`` orders pooled (and the pooling stated).
-    The effect size is epsilon-squared, H / (n - 1), with 0.01 small, 0.08 medium, 0.26 large.
+    The effect size is epsilon-squared, H / (n - 1), with 0.01 small, 0.08 medium, 0.26 large; it
+    has no interval here (``v_ci_low``/``v_ci_high`` stay missing). ``statistic`` is H.
     ``orders`` is :func:`damages.order_damages` of ``df`` when already computed."""
     o = damages.order_damages(df, as_of, judgements) if orders is None else orders
     known = ~o[[f"{t}_unknown" for t in damages.THEORIES]].any(axis=1).to_numpy()
     loss = damages.counted(o).sum(axis=1).to_numpy()
-    parts = [(g, pd.Series(loss[pos][known[pos]])) for g, pos in _group_positions(df, by)]
+    parts = [(g, pd.Series(loss[pos][known[pos]])) for g, pos in group_positions(df, by)]
     small = [g for g, v in parts if len(v) < min_n]
     kept = [(g, v) for g, v in parts if len(v) >= min_n]
     if small:
         kept.append(("pooled small groups", pd.concat([v for g, v in parts if g in small])))
     kept = [(g, v) for g, v in kept if len(v)]
-    base = {"metric": "loss_per_order", "by": by, "groups": len(kept), "pooled": small, "chi2": float("nan"),
+    base = {"metric": "loss_per_order", "by": by, "groups": len(kept), "pooled": small, "statistic": float("nan"),
             "dof": max(len(kept) - 1, 0), "p_value": float("nan"), "cramers_v": float("nan"),
             "v_ci_low": float("nan"), "v_ci_high": float("nan"), "n": int(sum(len(v) for _, v in kept))}
     if len(kept) < 2 or pd.concat([v for _, v in kept]).nunique() < 2:
         return {**base, "note": "fewer than two groups with data: no test"}
     h, p = stats.kruskal(*[v.to_numpy() for _, v in kept])
-    return {**base, "chi2": float(h), "p_value": float(p), "epsilon_squared": float(h / (base["n"] - 1)),
+    return {**base, "statistic": float(h), "p_value": float(p), "epsilon_squared": float(h / (base["n"] - 1)),
             "note": (f"{len(small)} group(s) under {min_n} orders pooled" if small else "")}
 
 

@@ -116,9 +116,15 @@ def fees_by(df: pd.DataFrame, by: str) -> pd.DataFrame:
                                                         kind="stable").reset_index(drop=True)
 
 
-COMMONALITY_GROUPINGS = {"issue": "issue reported", "quarter": "quarter of order", "buyer_type": "buyer type",
+COMMONALITY_GROUPINGS = {"issues": "combination of issues reported", "quarter": "quarter of order", "buyer_type": "buyer type",
                          "claimant_state": "state", "supplier_key": "supplier", "product_category": "product category"}
-"""The groupings commonality is tested across (BRIEF.md), with their words."""
+"""The groupings commonality is tested across (BRIEF.md), with their words. Issue types are
+tested as the combination reported ("quality + delay"), so that each order is in one group: the
+per-issue groups overlap and would count an order twice in one test."""
+
+CIRCULAR = {("non_delivery_rate", "issues"): "circular: an order reports the non-delivery issue because it was not "
+                                                "delivered, so the grouping holds the outcome the rate counts"}
+"""Rate and grouping pairs that commonality does not test, and why."""
 
 METRIC_WORDS = {"denied_refund_rate": "denied-refund rate", "denied_or_short_paid_rate": "denied-or-short-paid rate",
                 "non_delivery_rate": "non-delivery rate", "loss_per_order": "loss per order"}
@@ -131,14 +137,19 @@ def commonality(df: pd.DataFrame, *, as_of: date, by: list[str] | None = None, a
     Loss per order: Kruskal-Wallis test, groups under 30 orders pooled, epsilon-squared. The
     p-values are Holm-adjusted over every test in the table, and the raw ones are kept beside them.
     A test that does not reject says "no difference detected at this sample size": never that the
-    groups are alike.
+    groups are alike. A pair in :data:`CIRCULAR` is listed as not tested, with its reason.
     """
     from statsmodels.stats.multitest import multipletests
 
     from ta_analysis import damages
 
-    orders = damages.order_damages(df, as_of)
     groupings = by or list(COMMONALITY_GROUPINGS)
+    for by_col in groupings:
+        held = sum(len(pos) for _, pos in metrics.group_positions(df, by_col))
+        if held != len(df):
+            raise ValueError(f"commonality across {by_col!r}: its groups hold {held:,} orders of {len(df):,}; "
+                             "a test needs groups that put each order in exactly one (use 'issues', not 'issue')")
+    orders = damages.order_damages(df, as_of)
     tables = {fn: fn(df, by=groupings, **kwargs) for fn, kwargs in
               [(metrics.denied_refund_rate, {}), (metrics.denied_or_short_paid_rate, {}),
                (metrics.non_delivery_rate, {"as_of": as_of})]}
@@ -147,6 +158,9 @@ def commonality(df: pd.DataFrame, *, as_of: date, by: list[str] | None = None, a
         for table in tables.values():
             table = table[table["group_by"] == by_col]
             h = metrics.homogeneity(df, table, by=by_col)
+            if (h["metric"], by_col) in CIRCULAR:
+                h = {**h, "statistic": float("nan"), "p_value": float("nan"), "cramers_v": float("nan"),
+                     "v_ci_low": float("nan"), "v_ci_high": float("nan"), "note": CIRCULAR[h["metric"], by_col]}
             spread = table[table["denominator"] >= metrics.MIN_N]["estimate"]
             rows.append({**h, "lowest": spread.min() if len(spread) else float("nan"),
                          "highest": spread.max() if len(spread) else float("nan"), "effect": "Cramér's V"})
@@ -164,7 +178,7 @@ def commonality(df: pd.DataFrame, *, as_of: date, by: list[str] | None = None, a
     return pd.DataFrame({
         "metric": t["metric"].map(METRIC_WORDS), "across": t["by"].map(lambda b: COMMONALITY_GROUPINGS.get(b, b)),
         "groups tested": t["groups"], "orders": t["n"], "lowest group": t["lowest"], "highest group": t["highest"],
-        "statistic": t["chi2"], "p-value": t["p_value"], "Holm-adjusted p": t["p_holm"],
+        "statistic": t["statistic"], "p-value": t["p_value"], "Holm-adjusted p": t["p_holm"],
         "effect size": t["cramers_v"], "effect measure": t["effect"],
         "effect CI low": t["v_ci_low"], "effect CI high": t["v_ci_high"],
         "finding": t["finding"], "pooling": t["note"].where(tested, ""),
@@ -181,7 +195,8 @@ def commonality_for_people(t: pd.DataFrame) -> pd.DataFrame:
         if r["effect size"] != r["effect size"]:
             return ""
         name = "V" if r["effect measure"] == "Cramér's V" else "ε²"
-        ci = (f" ({r['effect CI low']:.3f} to {r['effect CI high']:.3f})" if r["effect CI low"] == r["effect CI low"] else "")
+        ci = (f" ({r['effect CI low']:.3f} to {r['effect CI high']:.3f})" if r["effect CI low"] == r["effect CI low"]
+              else " (no interval)")
         return f"{name} {r['effect size']:.3f}{ci}"
 
     return pd.DataFrame({
