@@ -40,7 +40,7 @@ from ta_analysis.exhibits import draw_flow
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
-ctx = nb.setup(globals())
+ctx = nb.setup(globals(), notebook="01-data-quality")
 nb.say(nb.provenance_text(ctx))
 
 # %% [markdown]
@@ -53,7 +53,9 @@ nb.say(f"{len(ledger):,} input records; {ctx.cleaning['fates']['kept']:,} kept i
        f"{ctx.cleaning['fates']['excluded']:,} excluded by the class definition, "
        f"{ctx.cleaning['fates']['duplicate']:,} duplicates and {ctx.cleaning['fates']['quarantined']:,} quarantined. "
        f"The fates {'reconcile' if ctx.cleaning['reconciles'] else 'DO NOT reconcile'} with the input.")
-flow
+ctx.show(flow[["step", "records", "remaining", "meaning"]], "record-flow",
+         caption="From input records to class records: each step removes the records of one rule",
+         labels={"records": "Records added or removed"})
 
 # %% [markdown]
 # ## What does the record flow look like?
@@ -70,16 +72,21 @@ ctx.exhibit("EX-01", flow[["step", "fate", "rule", "records", "remaining"]], dra
 problems = ctx.table("problems")
 nb.say(f"{len(problems):,} values could not be read. Each was left missing and recorded; "
        "a record with one unreadable field is kept.")
-problems.groupby(["field", "problem"]).size().rename("values").reset_index().sort_values(["values", "field"], ascending=[False, True], ignore_index=True)
+ctx.show(problems.groupby(["field", "problem"]).size().rename("values").reset_index()
+         .sort_values(["values", "field"], ascending=[False, True], ignore_index=True), "unreadable-values",
+         caption="Values that could not be read, by field and problem (each left missing and recorded)")
 
 # %%
-ctx.table("unmapped_spellings")
+ctx.show(ctx.table("unmapped_spellings").astype({"count": "int64"}), "unmapped-spellings",
+         caption="Spellings the vocabularies do not know (left missing; a crosswalk entry maps them)",
+         labels={"raw_value": "Value as written", "count": "Records"})
 
 # %% [markdown]
 # ## How complete is each field in the analysed records?
 
 # %%
-views.missing_by_field(ctx.intake, problems)
+ctx.show(views.missing_by_field(ctx.intake, problems), "missing-by-field",
+         caption="Missing and unreadable values per field, in the analysed records")
 
 # %% [markdown]
 # ## How many duplicates were there, and of what kind?
@@ -89,4 +96,7 @@ dups = ledger[ledger["fate"] == "duplicate"]
 nb.say(f"{len(dups):,} duplicate records: "
        + "; ".join(f"{n:,} {r.replace('_', ' ')}" for r, n in dups["rule"].value_counts().sort_index().items())
        + ". Each names the record it duplicates in `audit.csv`.")
-dups[["source_row", "intake_id", "rule", "duplicate_of_row"]].head(10)
+ctx.show(dups[["source_row", "intake_id", "rule", "duplicate_of_row"]].astype(
+    {"source_row": "int64", "duplicate_of_row": "int64"}), "duplicates",
+    caption="Duplicate records: the input row, and the row it duplicates",
+    labels={"source_row": "Input row", "intake_id": "Intake id", "duplicate_of_row": "Duplicate of row"})

@@ -42,7 +42,7 @@ from ta_analysis.exhibits import draw_lines, draw_rates
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
-ctx = nb.setup(globals())
+ctx = nb.setup(globals(), notebook="02-refund-denials")
 nb.say(nb.provenance_text(ctx))
 
 # %% [markdown]
@@ -65,7 +65,8 @@ resolved = int(denied["denominator"])
 ctx.exhibit("EX-02", views.plotted_rates(by_issue), draw_rates(),
             subtitle=f"Class members' resolved claims, n = {resolved:,} (a claim with several issues counts under each)",
             note="Denied-refund rate = claims denied / claims resolved. Whiskers: 95% Wilson intervals.")
-views.rate_table(by_issue)
+ctx.show(views.rate_table(by_issue), "denied-by-issue", caption="Denied-refund rate by issue reported (what Exhibit 2 plots)",
+         labels={"group": "Issue reported"})
 
 # %% [markdown]
 # ## Has the denied-or-short-paid rate changed over time?
@@ -75,26 +76,29 @@ by_quarter = metrics.denied_or_short_paid_rate(ctx.cls, by="quarter")
 ctx.exhibit("EX-03", by_quarter[["group", "numerator", "denominator", "estimate", "ci_low", "ci_high", "small_group"]],
             draw_lines(), subtitle=f"Class members' resolved claims by quarter of order, n = {resolved:,}",
             note="Denied-or-short-paid rate = (denied + partial refunds) / claims resolved. Band: 95% Wilson interval.")
-views.rate_table(by_quarter)
+ctx.show(views.rate_table(by_quarter), "short-paid-by-quarter",
+         caption="Denied-or-short-paid rate by quarter of order (what Exhibit 3 plots)", labels={"group": "Quarter of order"})
 
 # %%
 quarters = views.commonality(ctx.cls, as_of=ctx.as_of, by=["quarter"])
-nb.show(quarters[quarters["metric"].isin(["denied-refund rate", "denied-or-short-paid rate"])],
-        caption="Across quarters of order (Holm-adjusted over the four tests across quarters; notebook 05 adjusts over all 24)",
-        percent=["lowest group", "highest group"], pvalue=["p-value", "Holm-adjusted p"], count=["groups tested", "orders"],
-        decimals={"statistic": 2, "effect size": 3, "effect CI low": 3, "effect CI high": 3})
+refund_tests = quarters[quarters["metric"].isin(["denied-refund rate", "denied-or-short-paid rate"])]
+ctx.show(refund_tests, "tests-by-quarter", summary=views.commonality_for_people(refund_tests),
+         caption="Across quarters of order (Holm-adjusted over the four tests across quarters; notebook 05 adjusts over every test)",
+         **views.COMMONALITY_KINDS)
 
 # %% [markdown]
 # ## Is it the same for individuals and small businesses, and across states?
 
 # %%
-views.rate_table(metrics.denied_refund_rate(ctx.cls, by="buyer_type"))
+ctx.show(views.rate_table(metrics.denied_refund_rate(ctx.cls, by="buyer_type")), "denied-by-buyer-type",
+         caption="Denied-refund rate by buyer type", labels={"group": "Buyer type"})
 
 # %%
 by_state = metrics.denied_refund_rate(ctx.cls, by="claimant_state")
 nb.say(f"{int(by_state['small_group'].sum())} of {len(by_state)} states have fewer than {metrics.MIN_N} resolved claims; "
        "they are flagged, not hidden.")
-views.rate_table(by_state)
+ctx.show(views.rate_table(by_state), "denied-by-state", caption="Denied-refund rate by state",
+         labels={"group": "State"})
 
 # %% [markdown]
 # ## Do the differences between groups go beyond chance?
@@ -105,12 +109,14 @@ views.rate_table(by_state)
 
 # %%
 tests = views.commonality(ctx.cls, as_of=ctx.as_of, by=["issues", "buyer_type", "claimant_state"])
-nb.show(tests[tests["metric"].isin(["denied-refund rate", "denied-or-short-paid rate"])],
-        percent=["lowest group", "highest group"], pvalue=["p-value", "Holm-adjusted p"], count=["groups tested", "orders"],
-        decimals={"statistic": 2, "effect size": 3, "effect CI low": 3, "effect CI high": 3})
+refund_tests = tests[tests["metric"].isin(["denied-refund rate", "denied-or-short-paid rate"])]
+ctx.show(refund_tests, "tests-by-group", summary=views.commonality_for_people(refund_tests),
+         caption="The refund rates tested across issues, buyer types and states (Holm-adjusted over these tests)",
+         **views.COMMONALITY_KINDS)
 
 # %% [markdown]
 # ## What reasons were given for the denials?
 
 # %%
-views.denial_reasons(ctx.cls)
+ctx.show(views.denial_reasons(ctx.cls), "denial-reasons", caption="Reasons given for denied claims, most common first",
+         labels={"reason": "Stated denial reason", "claims": "Denied claims"})

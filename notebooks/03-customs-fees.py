@@ -41,7 +41,7 @@ from ta_analysis.exhibits import binned_amounts, draw_binned
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
-ctx = nb.setup(globals())
+ctx = nb.setup(globals(), notebook="03-customs-fees")
 nb.say(nb.provenance_text(ctx))
 
 # %% [markdown]
@@ -70,13 +70,17 @@ ctx.exhibit("EX-04", hist, draw_binned(xlabel="Customs fees left unreimbursed pe
 # ## What share of fee-paying orders got nothing back?
 
 # %%
-views.rate_table(metrics.customs_reimbursed_nothing(ctx.cls, by="buyer_type"))
+ctx.show(views.rate_table(metrics.customs_reimbursed_nothing(ctx.cls, by="buyer_type")), "reimbursed-nothing-by-buyer-type",
+         caption="Share of fee-paying orders reimbursed nothing, by buyer type", labels={"group": "Buyer type",
+                                                                                         "estimate": "Reimbursed nothing"})
 
 # %% [markdown]
 # ## Who paid the fees?
 
 # %%
-views.fees_by(ctx.cls, "buyer_type")
+ctx.show(views.fees_by(ctx.cls, "buyer_type"), "fees-by-buyer-type",
+         caption="Customs fees paid, reimbursed and unreimbursed, by buyer type (USD)")
 
 # %%
-views.fees_by(ctx.cls, "claimant_state").head(15)
+ctx.show(views.fees_by(ctx.cls, "claimant_state"), "fees-by-state",
+         caption="Customs fees paid, reimbursed and unreimbursed, by state (USD; most unreimbursed first)")

@@ -44,7 +44,7 @@ from ta_analysis.exhibits import draw_lines
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
-ctx = nb.setup(globals())
+ctx = nb.setup(globals(), notebook="04-non-delivery")
 nb.say(nb.provenance_text(ctx))
 
 # %% [markdown]
@@ -75,10 +75,12 @@ by_quarter = metrics.non_delivery_rate(ctx.cls, by="quarter", as_of=ctx.as_of)
 ctx.exhibit("EX-05", by_quarter[["group", "numerator", "denominator", "estimate", "ci_low", "ci_high", "small_group"]],
             draw_lines(), subtitle=f"Class orders with a known delivery outcome, by quarter of order, n = {int(nd['denominator']):,}",
             note="Non-delivery rate = never delivered / delivery outcome known. Band: 95% Wilson interval.")
-views.rate_table(by_quarter)
+ctx.show(views.rate_table(by_quarter), "never-delivered-by-quarter",
+         caption="Non-delivery rate by quarter of order (what Exhibit 5 plots)", labels={"group": "Quarter of order"})
 
 # %% [markdown]
 # ## Is it the same for individuals and small businesses?
 
 # %%
-views.rate_table(metrics.non_delivery_rate(ctx.cls, by="buyer_type", as_of=ctx.as_of))
+ctx.show(views.rate_table(metrics.non_delivery_rate(ctx.cls, by="buyer_type", as_of=ctx.as_of)),
+         "never-delivered-by-buyer-type", caption="Non-delivery rate by buyer type", labels={"group": "Buyer type"})

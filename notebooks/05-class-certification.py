@@ -42,7 +42,7 @@ from ta_analysis import notebook as nb
 from ta_analysis.exhibits import binned_amounts, draw_binned, draw_damages, draw_grouped_rates
 from ta_analysis.formatting import pct, usd
 
-ctx = nb.setup(globals())
+ctx = nb.setup(globals(), notebook="05-class-certification")
 nb.say(nb.provenance_text(ctx))
 
 # %% [markdown]
@@ -53,10 +53,11 @@ members = metrics.numerosity(ctx.cls)
 n = members.set_index("group")["members"]
 nb.say(f"**{n['class']:,}** distinct claimants are class members: {n['refund_denial']:,} in the refund-denial "
        f"subclass, {n['customs_fee']:,} in the customs-fee subclass and {n['non_delivery']:,} in the non-delivery subclass.")
-nb.show(members[["group", "members", "orders"]].replace({"group": {"class": "Class", "refund_denial": "Refund-denial subclass",
+ctx.show(members[["group", "members", "orders"]].replace({"group": {"class": "Class", "refund_denial": "Refund-denial subclass",
                                                                   "customs_fee": "Customs-fee subclass",
                                                                   "non_delivery": "Non-delivery subclass"}})
-        .rename(columns={"group": "Class or subclass", "members": "Members", "orders": "Orders"}), count=["Members", "Orders"])
+        .rename(columns={"group": "Class or subclass", "members": "Members", "orders": "Orders"}), "numerosity",
+        caption="Class members and orders, in the class and each subclass")
 
 # %% [markdown]
 # ## Damages: what is each liability theory worth, and how sure are we?
@@ -96,10 +97,10 @@ ctx.exhibit("EX-09", by_theory[by_theory["theory"] != "Refund denial (requested 
             note="Non-delivery: claims denied, short-paid or unanswered (no-claim, pending and withdrawn orders left out). "
                  "Refund denial: hatched, an upper bound (order value where no refund was requested). Orders whose "
                  f"amount could not be read ({dmg['unknown_orders']:,}) are left out, not counted as 0.")
-nb.show(by_theory.rename(columns={"theory": "Theory", "total_usd": "Total", "ci_low_usd": "95% CI low",
-                                  "ci_high_usd": "95% CI high", "members_with_loss": "Members with a loss",
-                                  "orders_unknown": "Orders of unknown loss", "note": "Note"}),
-        money=["Total", "95% CI low", "95% CI high"], count=["Members with a loss", "Orders of unknown loss"])
+ctx.show(by_theory, "damages-by-theory", caption="Damages by liability theory (what Exhibit 9 plots), USD",
+         labels={"theory": "Theory", "total_usd": "Total", "ci_low_usd": "95% CI low", "ci_high_usd": "95% CI high",
+                 "members_with_loss": "Members with a loss", "orders_unknown": "Orders of unknown loss", "note": "Note"},
+         money=["total_usd", "ci_low_usd", "ci_high_usd"], count=["members_with_loss", "orders_unknown"])
 
 # %% [markdown]
 # ## Injury: who shows no loss, and why?
@@ -117,15 +118,16 @@ nb.say(f"**{int(overall['uninjured']):,}** of {int(overall['members']):,} class 
        f"show no loss under any theory; {int(overall['unknown']):,} more are of unknown injury. Why the uninjured show "
        "none: " + "; ".join(f"{r} {k:,}" for k, r in top) + ". Each reason is the first that applies in the order of "
        "the table's columns.")
-nb.show(inj[["group", "members", "injured", "uninjured", "uninjured_share", "unknown"]].rename(columns={
-    "group": "Class or subclass", "members": "Members", "injured": "Injured", "uninjured": "Uninjured",
-    "uninjured_share": "Uninjured share", "unknown": "Injury unknown"}),
-    percent=["Uninjured share"], count=["Members", "Injured", "Uninjured", "Injury unknown"])
+ctx.show(inj[["group", "members", "injured", "uninjured", "uninjured_share", "unknown"]], "injury",
+         caption="Injured, uninjured and of unknown injury, in the class and each subclass",
+         labels={"group": "Class or subclass", "injured": "Injured", "uninjured": "Uninjured",
+                 "uninjured_share": "Uninjured share", "unknown": "Injury unknown"},
+         percent=["uninjured_share"], count=["members", "injured", "uninjured", "unknown"])
 why = inj.set_index("group")[reasons].T
 why.index = [r[8:] for r in why.index]
 why.columns.name = None
-nb.show(why.rename_axis("Why the uninjured show no loss").reset_index(), caption="Uninjured members by reason",
-        count=list(why.columns))
+ctx.show(why.rename_axis("Why the uninjured show no loss").reset_index(), "uninjured-by-reason",
+         caption="Uninjured members by reason", count=list(why.columns))
 
 # %%
 per_member = damages.members_table(ctx.cls, as_of=ctx.as_of)
@@ -146,16 +148,15 @@ ctx.exhibit("EX-07", binned_amounts(known, zero_label="No loss"), draw_binned(xl
 flags = damages.defence_shares(ctx.cls, as_of=ctx.as_of)
 for t in damages.THEORIES:
     flags[damages.THEORY_LABELS[t]] = [f"{usd(v)} ({pct(sh)})" for v, sh in zip(flags[f"{t}_usd"], flags[f"{t}_share"])]
-nb.show(flags[["flag", "members", "orders"] + [damages.THEORY_LABELS[t] for t in damages.THEORIES]].rename(columns={
-    "flag": "Flag", "members": "Members", "orders": "Orders"}), count=["Members", "Orders"],
-    caption="Loss carried by the flagged orders (and its share of each theory's total)")
+ctx.show(flags[["flag", "members", "orders"] + [damages.THEORY_LABELS[t] for t in damages.THEORIES]], "defence-flags",
+         caption="Loss carried by the flagged orders (and its share of each theory's total)", labels={"flag": "Flag"})
 
 # %%
 theory = damages.theory_of_denials(ctx.cls, as_of=ctx.as_of)
 for name, label in [("non_delivery", "Non-delivery"), ("refund_denial", "Refund denial")]:
-    reasons_t = views.denial_reasons(ctx.cls[theory == name]).head(8)
-    nb.show(reasons_t.rename(columns={"reason": "Stated denial reason", "claims": "Denied claims", "share_%": "Share %"}),
-            caption=f"{label}: the reasons stated for denied claims (most common first)", count=["Denied claims"])
+    ctx.show(views.denial_reasons(ctx.cls[theory == name]), f"denial-reasons-{name.replace('_', '-')}",
+             caption=f"{label}: the reasons stated for denied claims (most common first)", head=8,
+             labels={"reason": "Stated denial reason", "claims": "Denied claims"})
 
 # %% [markdown]
 # ## Commonality and predominance: did the same conduct hit buyers alike?
@@ -179,10 +180,11 @@ nb.say(f"{len(run)} tests run ({len(common) - len(run)} pair(s) not tested, with
        + (": " + "; ".join(f"{m} across {a} (effect {e:.3f})" for m, a, e in
                            zip(found["metric"], found["across"], found["effect size"])) if len(found) else "")
        + ". Every test is listed below, with its pooling.")
-nb.show(views.commonality_for_people(common))
+ctx.show(common, "commonality", summary=views.commonality_for_people(common),
+         caption="Each rate, and the loss per order, tested across each grouping", **views.COMMONALITY_KINDS)
 pooled = common[common["pooling"] != ""]
 nb.say("Pooling: " + "; ".join(f"{m} across {a}: {p}" for m, a, p in zip(pooled["metric"], pooled["across"], pooled["pooling"]))
-       + ". The full table, with the test statistics, is behind this report (`views.commonality`).")
+       + ".")
 
 # %%
 plotted = views.rates_by(ctx.cls, "buyer_type", as_of=ctx.as_of)
@@ -197,10 +199,8 @@ ctx.exhibit("EX-06", shown, draw_grouped_rates(),
                  "outcome; each bar is labelled numerator/denominator. Whiskers: 95% Wilson intervals. Not shown (missing "
                  "or under 30): " + (", ".join(f"{g} ({int(v)} records in the denominators)" for g, v in left_out.items())
                                      or "none") + ".")
-nb.show(shown[["series", "group_label", "numerator", "denominator", "estimate", "ci_low", "ci_high"]].rename(columns={
-    "series": "Rate", "group_label": "Buyer type", "numerator": "Numerator", "denominator": "Denominator",
-    "estimate": "Rate %", "ci_low": "95% CI low", "ci_high": "95% CI high"}),
-    percent=["Rate %", "95% CI low", "95% CI high"], count=["Numerator", "Denominator"])
+ctx.show(shown[["series", "group_label", "numerator", "denominator", "estimate", "ci_low", "ci_high"]], "rates-by-buyer-type",
+         caption="The two rates by buyer type (what Exhibit 6 plots)", labels={"group_label": "Buyer type", "estimate": "Estimate"})
 
 # %% [markdown]
 # ## Do the rate intervals respect that one claimant may have several orders?
@@ -210,7 +210,8 @@ nb.show(shown[["series", "group_label", "numerator", "denominator", "estimate", 
 
 # %%
 intervals = views.rate_intervals(ctx.cls, as_of=ctx.as_of, n_boot=ctx.draws, seed=ctx.seed)
-nb.show(intervals, percent=["Estimate", "Wilson low", "Wilson high", "Claimant bootstrap low", "Claimant bootstrap high"])
+ctx.show(intervals, "rate-intervals", caption="Each headline rate with its two 95% intervals",
+         percent=["Estimate", "Wilson low", "Wilson high", "Claimant bootstrap low", "Claimant bootstrap high"])
 
 # %% [markdown]
 # ## Typicality: where do the named plaintiffs sit?
@@ -243,23 +244,25 @@ else:
 
 # %%
 sens = metrics.sensitivity(ctx.intake, as_of=ctx.as_of, definition=ctx.definition, n_boot=ctx.draws, seed=ctx.seed)
-nb.show(sens[["description", "class_members", "denied_refund_rate", "denied_or_short_paid_rate", "non_delivery_rate",
-              "non_delivery_denominator", "unreimbursed_customs_fees_total"]].rename(columns={
-    "description": "Judgement", "class_members": "Members", "denied_refund_rate": "Denied rate",
-    "denied_or_short_paid_rate": "Denied or short-paid", "non_delivery_rate": "Non-delivery rate",
-    "non_delivery_denominator": "Known delivery outcomes", "unreimbursed_customs_fees_total": "Unreimbursed fees"}),
-    caption="The rates and fees under each judgement", percent=["Denied rate", "Denied or short-paid", "Non-delivery rate"],
-    money=["Unreimbursed fees"], count=["Members", "Known delivery outcomes"])
+ctx.show(sens[["description", "class_members", "denied_refund_rate", "denied_or_short_paid_rate", "non_delivery_rate",
+               "non_delivery_denominator", "unreimbursed_customs_fees_total"]], "sensitivity-rates",
+         caption="The rates and fees under each judgement", head=len(sens),
+         labels={"description": "Judgement", "class_members": "Members", "denied_refund_rate": "Denied rate",
+                 "denied_or_short_paid_rate": "Denied or short-paid", "non_delivery_rate": "Non-delivery rate",
+                 "non_delivery_denominator": "Known delivery outcomes", "unreimbursed_customs_fees_total": "Unreimbursed fees"},
+         percent=["denied_refund_rate", "denied_or_short_paid_rate", "non_delivery_rate"],
+         money=["unreimbursed_customs_fees_total"], count=["class_members", "non_delivery_denominator"])
 
 # %%
-sens["Total (95% CI)"] = [f"{usd(t)} ({usd(lo)} to {usd(hi)})" for t, lo, hi in
-                          zip(sens["damages_total"], sens["damages_ci_low"], sens["damages_ci_high"])]
-nb.show(sens[["description", "damages_non_delivery", "damages_refund_denial", "damages_customs_fees", "Total (95% CI)",
-              "uninjured_share", "unknown_orders"]].rename(columns={
-    "description": "Judgement", "damages_non_delivery": "Non-delivery", "damages_refund_denial": "Refund denial",
-    "damages_customs_fees": "Customs fees", "uninjured_share": "Uninjured", "unknown_orders": "Orders of unknown loss"}),
-    caption="The damages under each judgement", money=["Non-delivery", "Refund denial", "Customs fees"],
-    percent=["Uninjured"], count=["Orders of unknown loss"])
+ctx.show(sens[["description", "damages_non_delivery", "damages_refund_denial", "damages_customs_fees", "damages_total",
+               "damages_ci_low", "damages_ci_high", "uninjured_share", "unknown_orders"]], "sensitivity-damages",
+         caption="The damages under each judgement (USD)", head=len(sens),
+         labels={"description": "Judgement", "damages_non_delivery": "Non-delivery", "damages_refund_denial": "Refund denial",
+                 "damages_customs_fees": "Customs fees", "damages_total": "Total", "damages_ci_low": "Total: 95% CI low",
+                 "damages_ci_high": "Total: 95% CI high", "uninjured_share": "Uninjured",
+                 "unknown_orders": "Orders of unknown loss"},
+         money=["damages_non_delivery", "damages_refund_denial", "damages_customs_fees", "damages_total", "damages_ci_low",
+                "damages_ci_high"], percent=["uninjured_share"], count=["unknown_orders"])
 
 # %% [markdown]
 # ## Words of caution

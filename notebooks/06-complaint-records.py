@@ -42,7 +42,7 @@ from ta_analysis.exhibits import Provenance, draw_stacked_counts
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
-ctx = nb.setup(globals())
+ctx = nb.setup(globals(), notebook="06-complaint-records")
 nb.say(nb.provenance_text(ctx))
 
 # %% [markdown]
@@ -67,7 +67,9 @@ ctx.exhibit("EX-08", by_quarter, draw_stacked_counts(),
                  "purchase or transfer'. Marketplace named: the narrative names Alibaba.com, AliExpress or Alipay "
                  f"(codebook {coder.CODEBOOK_VERSION}; {coder.code_status()['marketplace_named']}).",
             provenance=Provenance.from_complaints(csum, ctx.as_of.isoformat()))
-by_quarter.pivot(index="period", columns="series", values="count")
+ctx.show(by_quarter.pivot(index="period", columns="series", values="count").rename_axis(columns=None).reset_index(),
+         "disputes-by-quarter", caption="Purchase-dispute complaints by quarter received (what Exhibit 8 plots)",
+         labels={"period": "Quarter received"})
 
 # %% [markdown]
 # ## What do the narratives describe?
@@ -84,11 +86,11 @@ nb.say(f"Codes assigned by codebook {coder.CODEBOOK_VERSION}; one complaint may 
           f"care): {', '.join(coder.CODE_NAMES[c] for c in unvalidated)}." if unvalidated else
           "Every code met the validation targets on held-out real narratives."))
 counts = views.code_counts(complaints, coder.CODES)
-nb.show(counts.assign(code=counts["code"].map(coder.CODE_NAMES),
-                      validation=counts["validation"].where(~counts["validated"], "yes"))
-        .drop(columns="validated")
-        .rename(columns={"code": "Code", "complaints": "Complaints", "purchase_disputes": "Purchase disputes",
-                         "validation": "Validated on held-out real narratives?"}))
+ctx.show(counts.assign(code=counts["code"].map(coder.CODE_NAMES),
+                       validation=counts["validation"].where(~counts["validated"], "yes")).drop(columns="validated"),
+         "code-counts", caption="Complaints and purchase disputes carrying each code",
+         labels={"code": "Code", "complaints": "Complaints", "purchase_disputes": "Purchase disputes",
+                 "validation": "Validated on held-out real narratives?"})
 
 # %% [markdown]
 # ## Why was each complaint coded? (the matched phrases of the first coded purchase disputes)
@@ -96,16 +98,19 @@ nb.show(counts.assign(code=counts["code"].map(coder.CODE_NAMES),
 # %%
 coded = complaints[complaints["purchase_dispute"] & (complaints["codes"] != "")]
 nb.say("A code marked * did not meet the validation targets on held-out real narratives.")
-nb.show(coded.assign(codes=coder.mark_unvalidated(coded["codes"]))[
-    ["complaint_id", "date_received", "company_group", "codes", "matched_phrases"]].head(12).rename(columns={
-        "complaint_id": "Complaint", "date_received": "Received", "company_group": "Company", "codes": "Codes",
-        "matched_phrases": "Matched phrases"}))
+ctx.show(coded.assign(codes=coder.mark_unvalidated(coded["codes"]))[
+    ["complaint_id", "date_received", "company_group", "codes", "matched_phrases"]].head(12), "coded-examples",
+    caption="The first 12 coded purchase disputes, with the phrases that decided each code",
+    labels={"complaint_id": "Complaint", "date_received": "Received", "company_group": "Company", "codes": "Codes",
+            "matched_phrases": "Matched phrases"}, code=["codes", "matched_phrases"])
 
 # %% [markdown]
 # ## How did companies respond?
 
 # %%
-complaints.groupby(["purchase_dispute", "company_response"]).size().rename("complaints").reset_index()
+ctx.show(complaints.groupby(["purchase_dispute", "company_response"]).size().rename("complaints").reset_index(),
+         "company-responses", caption="How companies responded, purchase disputes and other complaints",
+         labels={"purchase_dispute": "Purchase dispute", "company_response": "Company response"})
 
 # %% [markdown]
 # ## How reliable is the coder?
@@ -135,12 +140,12 @@ if len(held):
            + f"; {len(few)} have too few labelled positives to be validated"
            + (f" ({', '.join(coder.CODE_NAMES[c] for c in few['code'])})" if len(few) else "")
            + "; the others fall short of at least one target and are marked unvalidated wherever codes are shown.")
-    nb.show(coder.validation_for_people(held).drop(columns="Set"),
-            caption="Held-out real narratives (the headline): coder against labeller A")
+    ctx.show(coder.validation_for_people(held).drop(columns="Set"), "validation-held-out",
+             caption="Held-out real narratives (the headline): coder against labeller A")
 else:
     nb.say("**The held-out labels are not in this checkout: the coder is not validated.**")
-nb.show(coder.validation_for_people(validation[validation["set"] != "held_out"]),
-        caption="Seen while the patterns were written (not a validation): tuning real narratives against labeller C, "
+ctx.show(coder.validation_for_people(validation[validation["set"] != "held_out"]), "validation-seen",
+         caption="Seen while the patterns were written (not a validation): tuning real narratives against labeller C, "
                 "and the synthetic narratives")
 
 # %% [markdown]
@@ -156,7 +161,8 @@ both = agreement[agreement["part"] == "both"]
 nb.say(f"On {int(both['n'].iloc[0]):,} narratives labelled by both, kappa between the labellers ranges from "
        f"{both['kappa'].min():.2f} to {both['kappa'].max():.2f} over the codes that either found"
        if len(both) else "The second labeller's file is not in this checkout.")
-nb.show(coder.agreement_for_people(agreement[agreement["part"] != "both"]))
+ctx.show(coder.agreement_for_people(agreement[agreement["part"] != "both"]), "labeller-agreement",
+         caption="Agreement between the two labellers, per code (kappa with its 95% interval)")
 
 # %% [markdown]
 # ## Do any complaints come from our own claimants?

@@ -37,7 +37,7 @@ def test_every_report_is_written_without_code(rendered):
     a, _ = rendered
     for name in NOTEBOOK_ORDER:
         page = (a / f"{name}.html").read_text(encoding="utf-8")
-        assert "nb.setup(globals())" not in page and "from ta_analysis import" not in page
+        assert "nb.setup(globals()" not in page and "from ta_analysis import" not in page
         assert not re.search(r'<script[^>]*src="https?://', page), "self-contained: nothing fetched"
         assert 'src="data:image/png;base64,' in page, "every report shows its exhibit, embedded"
         assert (a / "notebooks" / f"{name}.ipynb").exists()
@@ -67,6 +67,56 @@ def test_second_render_gives_identical_exhibits(rendered):
     a, b = rendered
     for f in sorted((a / "exhibits").iterdir()):
         assert f.read_bytes() == (b / "exhibits" / f.name).read_bytes(), f.name
+
+
+def test_every_table_is_for_people_and_kept_whole(rendered):
+    """No raw pandas output in any report: every table has a caption and labelled columns, and no
+    cell shows a code name's underscore, a proportion's long decimals, scientific notation,
+    'nan', 'True'/'False' or a p-value of 0.0000. Each table is kept whole (CSV and its column
+    kinds) under tables/, and a table cut short in the page links the whole."""
+    a, b = rendered
+    for name in NOTEBOOK_ORDER:
+        page = (a / f"{name}.html").read_text(encoding="utf-8")
+        assert 'class="dataframe"' not in page, f"{name}: raw pandas output"
+        tables = re.findall(r'<table class="people"><caption>(.*?)</caption>(.*?)</table>', page, re.S)
+        kept = sorted((a / "tables" / name).glob("*.json"))
+        assert tables and len(tables) == len(kept), name
+        for caption, body in tables:
+            assert caption.strip(), name
+            headers = re.findall(r"<th[^>]*>(.*?)</th>", body)
+            assert headers and not [h for h in headers if "_" in h], (name, caption, headers)
+            for value in re.findall(r"<td[^>]*>(.*?)</td>", body, re.S):
+                assert not re.search(r"\d\.\d{5,}|\de[+-]\d|^(nan|NaN|True|False|0\.0000)$", value), (name, caption, value)
+        for spec in kept:
+            meta = json.loads(spec.read_text(encoding="utf-8"))
+            with open(spec.with_suffix(".csv"), encoding="utf-8") as f:
+                assert f.readline().rstrip("\n").split(",")[0].strip('"') == meta["columns"][0]["column"]
+                assert sum(1 for _ in f) >= meta["rows"]  # text cells may hold line breaks
+            assert spec.read_bytes() == (b / spec.relative_to(a)).read_bytes()
+            assert spec.with_suffix(".csv").read_bytes() == (b / spec.relative_to(a)).with_suffix(".csv").read_bytes()
+    assert "The first 15 of" in (a / "02-refund-denials.html").read_text(encoding="utf-8")  # states: linked whole
+    assert 'href="tables/02-refund-denials/05-denied-by-state.csv"' in (a / "02-refund-denials.html").read_text(encoding="utf-8")
+
+
+def test_the_workbook_holds_every_table_with_numbers_as_numbers(rendered):
+    """tables.xlsx: an About sheet (sources with their hashes, definitions), then one sheet per
+    kept table, its caption, its labels as a frozen header, numbers stored as numbers with their
+    format; the same tables give the same bytes."""
+    import openpyxl
+
+    a, b = rendered
+    assert (a / "tables.xlsx").read_bytes() == (b / "tables.xlsx").read_bytes()
+    wb = openpyxl.load_workbook(a / "tables.xlsx")
+    kept = sorted(p for p in (a / "tables").rglob("*.json"))
+    assert wb.sheetnames[0] == "About" and len(wb.sheetnames) == 1 + len(kept)
+    about = {r[0].value: str(r[1].value) for r in wb["About"].iter_rows(min_row=2)}
+    sha = json.loads((a / "headline.json").read_text())["inputs"][0]["sha256"]
+    assert any(sha in v for v in about.values()) and "Definition: refund denial loss" in about
+    ws = wb["02.05 denied-by-state"]
+    assert ws.freeze_panes == "A3" and [c.value for c in ws[2]][:4] == ["State", "Numerator", "Denominator", "Rate"]
+    first = ws[3]
+    assert isinstance(first[1].value, int) and first[1].number_format == "#,##0"
+    assert isinstance(first[3].value, float) and 0 <= first[3].value <= 1 and first[3].number_format == "0.0%"
 
 
 def test_reports_hold_no_identifier(rendered):

@@ -26,7 +26,7 @@ def test_denial_reasons_most_common_first():
     df = pd.DataFrame({"claim_outcome": ["denied", "denied", "denied", "full_refund"],
                        "denial_reason": ["Late claim", None, "Late claim", None]})
     out = views.denial_reasons(df)
-    assert out.values.tolist() == [["Late claim", 2, 66.7], ["(no reason given)", 1, 33.3]]
+    assert out.values.tolist() == [["Late claim", 2, 2 / 3], ["(no reason given)", 1, 1 / 3]]
 
 
 def test_rate_intervals_put_wilson_and_the_claimant_bootstrap_side_by_side():

@@ -88,15 +88,13 @@ def group_positions(df: pd.DataFrame, by: str | None) -> list[tuple[str, np.ndar
         for name, flag in flags.items():
             key = np.where(flag, np.where(key == "", "", key + " + ") + name.replace("_", "-"), key)
         key = np.where(key == "", "none reported", key)
-        positions = pd.Series(np.arange(len(df))).groupby(key, sort=True).indices
-        return [(str(g), positions[g]) for g in sorted(positions)]
-    if by == "quarter":
+    elif by == "quarter":
         key = df["order_date"].dt.to_period("Q").astype("str").fillna("order date unknown")
     elif by == "intake_month":
         key = df["submitted_at"].dt.to_period("M").astype("str")
     else:
         key = df[by].astype("str").fillna("(missing)")
-    positions = pd.Series(np.arange(len(df))).groupby(key.to_numpy(), sort=True).indices
+    positions = pd.Series(np.arange(len(df))).groupby(np.asarray(key), sort=True).indices
     return [(str(g), positions[g]) for g in sorted(positions)]
 
 

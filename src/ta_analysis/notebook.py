@@ -38,6 +38,12 @@ PARAMETERS: dict[str, tuple[str, Callable[[object], bool]]] = {
     "seed": ("bootstrap seed, a whole number", lambda v: isinstance(v, int)),
 }
 IGNORED = {"In", "Out", "get_ipython", "exit", "quit", "open", "ctx"}
+NUM = ' style="text-align:right"'
+TABLE_HEAD = 15  # rows of a long table shown in a report (the rest is linked)
+
+
+def _has_named_index(table: pd.DataFrame) -> bool:
+    return any(n is not None for n in table.index.names)
 
 
 def _is_date(v: object) -> bool:
@@ -82,6 +88,8 @@ class Context:
     seed: int
     named_plaintiffs: list[str]
     complaints_dir: Path | None = None
+    notebook: str = ""
+    tables_shown: int = 0
 
     def complaints(self) -> tuple[pd.DataFrame, dict]:
         """The cleaned complaint records and their summary (from ``ta-analysis complaints``)."""
@@ -116,6 +124,49 @@ class Context:
             "as_of": self.as_of.isoformat(), "class_start": self.definition.class_start.isoformat(),
             "class_end": self.definition.class_end.isoformat(), "draws": self.draws, "seed": self.seed})
 
+    def show(self, table: pd.DataFrame, name: str, *, caption: str, labels: dict | None = None,
+             head: int = TABLE_HEAD, summary: pd.DataFrame | None = None, **kinds) -> None:
+        """Show a table as people read it and keep it: labelled columns, numbers formatted by kind
+        (:func:`formatting.table_spec`: ``money=``, ``percent=``, ``pvalue=``, ``count=``, ``flag=``,
+        ``decimals=``), no index column, text in full. The full table, its numbers unformatted, goes
+        to ``tables/<notebook>/NN-<name>.csv`` beside the exhibits folder, with its column kinds in
+        a ``.json`` beside it (the workbook's sheet); a table longer than ``head`` + 5 rows shows its
+        first ``head`` rows here and links the rest. A table too wide for a page gives ``summary``
+        (its cells already text, in a page's width) to show instead, and is linked whole."""
+        import json
+
+        from IPython.display import HTML, display
+
+        from ta_analysis.formatting import people_cells, table_spec
+
+        if not self.notebook:
+            raise InputError("setup() was not told which notebook this is (setup(globals(), notebook=...))")
+        t = table.reset_index(drop=not _has_named_index(table))
+        spec = table_spec(t, labels=labels, **kinds)
+        self.tables_shown += 1
+        stem = f"{self.tables_shown:02d}-{name}"
+        folder = self.output_dir.parent / "tables" / self.notebook
+        folder.mkdir(parents=True, exist_ok=True)
+        t.rename(columns={c["column"]: c["label"] for c in spec}).to_csv(folder / f"{stem}.csv", index=False,
+                                                                          lineterminator="\n")
+        (folder / f"{stem}.json").write_text(json.dumps(
+            {"notebook": self.notebook, "number": self.tables_shown, "name": name, "caption": caption,
+             "rows": int(len(t)), "columns": [{**c, "column": c["label"]} for c in spec]}, indent=2) + "\n",
+            encoding="utf-8")
+        link = f"tables/{self.notebook}/{stem}.csv"
+        where = f'<a href="{link}">{link}</a> (and in <code>tables.xlsx</code>)'
+        if summary is not None:
+            text = summary.reset_index(drop=True)
+            text_spec = table_spec(text, text=list(text.columns))
+            page = table_html(people_cells(text, text_spec), text_spec, caption)
+            page += f"<p>The full table, with every column: {where}.</p>"
+        elif len(t) > head + 5:
+            page = table_html(people_cells(t, spec).head(head), spec, caption)
+            page += f"<p>The first {head} of {len(t):,} rows. The full table: {where}.</p>"
+        else:
+            page = table_html(people_cells(t, spec), spec, caption)
+        display(HTML(page))
+
     def exhibit(self, exhibit_id: str, data: pd.DataFrame, draw, *, subtitle: str, note: str = "",
                 provenance: Provenance | None = None) -> None:
         """Write an exhibit (four files and a manifest entry) and show it; ``provenance`` defaults to
@@ -129,8 +180,9 @@ class Context:
         display(Image(filename=str(png), width=800))
 
 
-def setup(namespace: dict) -> Context:
-    """Validate the parameters in ``namespace`` (a notebook's ``globals()``) and load the data."""
+def setup(namespace: dict, notebook: str = "") -> Context:
+    """Validate the parameters in ``namespace`` (a notebook's ``globals()``) and load the data;
+    ``notebook`` (its file name without ``.ipynb``) names the folder its tables go to."""
     p = check_parameters(namespace)
     processed = load_processed(p["processed_dir"])
     as_of = date.fromisoformat(p["as_of"]) if p["as_of"] else processed.as_of
@@ -143,18 +195,19 @@ def setup(namespace: dict) -> Context:
     if definition != recorded:
         intake = metrics.reclassify(intake, definition)
     return Context(processed, as_of, definition, intake, Path(p["output_dir"]), p["draws"], p["seed"],
-                   list(p["named_plaintiffs"]), Path(p["complaints_dir"]))
+                   list(p["named_plaintiffs"]), Path(p["complaints_dir"]), notebook)
 
 
-def show(table: pd.DataFrame, *, caption: str = "", **formats) -> None:
-    """Show a table as people read it: no index column, numbers formatted
-    (:func:`formatting.people_table`; ``money=``, ``percent=``, ``pvalue=``, ``count=``), text in full."""
-    from IPython.display import HTML, display
+def table_html(cells: pd.DataFrame, spec: list[dict], caption: str) -> str:
+    """A table for people as HTML: a caption, labelled headers, numbers aligned right, no index."""
+    import html
 
-    from ta_analysis.formatting import people_table
-
-    body = people_table(table, **formats).to_html(index=False, escape=True, border=0, na_rep="")
-    display(HTML((f"<p><strong>{caption}</strong></p>" if caption else "") + body))
+    right = [c["kind"] not in ("text", "flag", "date") for c in spec]
+    head = "".join(f'<th{NUM if r else ""}>{html.escape(c)}</th>' for c, r in zip(cells.columns, right))
+    body = "\n".join("<tr>" + "".join(f'<td{NUM if r else ""}>{html.escape(v)}</td>' for v, r in zip(row, right))
+                     + "</tr>" for row in cells.itertuples(index=False))
+    return (f'<table class="people"><caption>{html.escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n'
+            f"<tbody>\n{body}\n</tbody></table>")
 
 
 def say(text: str) -> None:

@@ -175,6 +175,7 @@ def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_
                              seed=seed)
             (stage / "headline.json").write_text(json.dumps(h, indent=2) + "\n", encoding="utf-8")
             (stage / "index.html").write_text(index_html(_reports(stage), h, left_out), encoding="utf-8")
+            write_workbook(stage, load_processed(processed_dir, columns=["in_class"]), h)
             _write_report_manifest(stage)
             _swap(stage, out_dir)
         finally:
@@ -222,6 +223,28 @@ def _render_into(stage: Path, processed, processed_dir, complaints_dir: Path, no
         if progress:
             print(f"[{i}/{len(paths)}] {path.stem}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     return left_out
+
+
+DEFINED = ["class_rules", "never_delivered", "unreimbursed_fees", "refund_paid", "non_delivery_loss", "refund_due",
+           "refund_denial_loss", "customs_fee_loss", "subclasses", "defence_flags"]
+"""The definitions the workbook's first sheet quotes, in words, from their docstrings."""
+
+
+def write_workbook(stage: Path, processed, headline: dict) -> None:
+    """``tables.xlsx`` from the tables the notebooks kept, its first sheet the sources (with their
+    hashes), the run's parameters and the definitions (quoted from ``definitions.py``)."""
+    from ta_analysis import definitions, metrics, workbook
+
+    c = processed.cleaning
+    about = [("What this is", "Every table of the reports, one sheet each (numbers stored as numbers). "
+                               + metrics.CAVEAT)]
+    about += [(f"Input: {i['file']}", f"{i['rows']:,} records; SHA-256 {i['sha256']}") for i in c["inputs"]]
+    about += [("Cleaned by", f"ta-analysis {c['package_version']} (commit {c['git_commit'] or 'unknown'})"),
+              ("Exchange rates", str(c["fx_source"])), ("As of", str(headline.get("as_of", ""))),
+              ("Bootstrap", str(headline["damages"]["method"]))]
+    about += [(f"Definition: {name.replace('_', ' ')}", definitions.in_words(getattr(definitions, name)))
+              for name in DEFINED]
+    workbook.write(stage / "tables.xlsx", workbook.tables(stage / "tables", NOTEBOOK_ORDER), about)
 
 
 def _reports(stage: Path) -> list[tuple[str, str]]:

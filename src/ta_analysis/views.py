@@ -68,15 +68,11 @@ def missing_by_field(intake: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFra
 
 
 def rate_table(table: pd.DataFrame) -> pd.DataFrame:
-    """A metrics table for people: label, n/N, estimate and interval in percent, small-group flag."""
-    out = pd.DataFrame({
-        "group": table["group"].map(label),
-        "numerator": table["numerator"], "denominator": table["denominator"],
-        "share %": (100 * table["estimate"]).round(1),
-        "95% CI low %": (100 * table["ci_low"]).round(1), "95% CI high %": (100 * table["ci_high"]).round(1),
-        f"fewer than {metrics.MIN_N}": table["small_group"].map({True: "yes", False: ""}),
-    })
-    return out.set_index("group")
+    """A metrics table for a report (``ctx.show``): the group in words, n/N, the estimate and its
+    interval (proportions: the report shows them in percent), and the small-group flag."""
+    out = table[["group", "numerator", "denominator", "estimate", "ci_low", "ci_high", "small_group"]].copy()
+    out["group"] = out["group"].map(label)
+    return out.reset_index(drop=True)
 
 
 def plotted_rates(table: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +87,7 @@ def denial_reasons(df: pd.DataFrame) -> pd.DataFrame:
     denied = df[df["claim_outcome"].astype("str") == "denied"]
     reasons = denied["denial_reason"].fillna("(no reason given)")
     counts = reasons.value_counts().rename_axis("reason").reset_index(name="claims")
-    counts["share_%"] = (100 * counts["claims"] / max(len(denied), 1)).round(1)
+    counts["share"] = counts["claims"] / max(len(denied), 1)
     return counts.sort_values(["claims", "reason"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
@@ -183,6 +179,12 @@ def commonality(df: pd.DataFrame, *, as_of: date, by: list[str] | None = None, a
         "effect CI low": t["v_ci_low"], "effect CI high": t["v_ci_high"],
         "finding": t["finding"], "pooling": t["note"].where(tested, ""),
     })
+
+
+COMMONALITY_KINDS = {"percent": ["lowest group", "highest group"], "pvalue": ["p-value", "Holm-adjusted p"],
+                     "count": ["groups tested", "orders"],
+                     "decimals": {"statistic": 2, "effect size": 3, "effect CI low": 3, "effect CI high": 3}}
+"""How a report shows the columns of :func:`commonality` (``ctx.show(t, ..., **COMMONALITY_KINDS)``)."""
 
 
 def commonality_for_people(t: pd.DataFrame) -> pd.DataFrame:
