@@ -16,7 +16,7 @@ SAMPLE_SEED := 20231
 SAMPLE_ROWS := 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock report clean-data test lab bench sample notebooks
+.PHONY: help install chromium lock report clean-data test lab bench sample notebooks
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,13 +31,24 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP) ## create .venv and install the project (done by every target that needs it)
 
+# The browser test opens the reports in Debian's chromium (never a downloaded browser); installed
+# here when missing and this is a Debian machine run as root, else the test says why it is skipped.
+chromium: ## install Debian's chromium for the browser test when it is missing (apt-get, as root)
+	@command -v chromium >/dev/null 2>&1 || { \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "installing Debian's chromium for the browser test (apt-get) ..."; \
+			apt-get install -y -qq chromium >/dev/null 2>&1 || \
+			{ apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; } || \
+			echo "make: apt-get could not install chromium; the browser test will be skipped"; \
+		else echo "make: chromium is missing and cannot be installed here (needs apt-get as root); the browser test will be skipped"; fi; }
+
 lock: $(STAMP) ## re-resolve requirements.lock from pyproject.toml (exact versions, with hashes)
 	$(BIN)/python -m pip install --quiet pip-tools
 	$(BIN)/pip-compile --quiet --extra test --strip-extras --generate-hashes --allow-unsafe \
 		-o requirements.lock pyproject.toml
 
-report: clean-data ## clean, analyse and render the bundled sample, or EXPORT=file [MAPPING=toml] [COMPLAINTS=file] (data/processed/, reports/)
-	$(BIN)/ta-analysis report --processed $(PROCESSED) --out reports
+report: clean-data ## clean, analyse and render the bundled sample, or EXPORT=file [MAPPING=toml] [COMPLAINTS=file] [CAPTION=text] (data/processed/, reports/)
+	$(BIN)/ta-analysis report --processed $(PROCESSED) --out reports $(if $(CAPTION),--caption "$(CAPTION)")
 	$(BIN)/ta-analysis summary --processed $(PROCESSED)
 
 # The synthetic complaint sample goes with the synthetic intake sample only: a real EXPORT is
@@ -51,7 +62,7 @@ clean-data: $(STAMP) ## clean the intake export (EXPORT, default the sample) and
 		$(BIN)/ta-analysis complaints $(COMPLAINTS_SAMPLE) --out $(PROCESSED)/complaints --intake $(PROCESSED); \
 	fi
 
-test: $(STAMP) ## run every test, and nbval over the committed notebooks (in temporary folders: data/processed/ and reports/ are never touched)
+test: $(STAMP) chromium ## run every test, and nbval over the committed notebooks (in temporary folders: data/processed/ and reports/ are never touched)
 	$(BIN)/python -m pytest tests src/ta_analysis --doctest-modules
 
 notebooks: $(STAMP) ## sync each notebook with its .py script (jupytext), then store its outputs on the bundled sample

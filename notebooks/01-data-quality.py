@@ -36,7 +36,6 @@ seed = 20231  # bootstrap seed
 # %%
 from ta_analysis import metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.exhibits import draw_flow
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
@@ -61,9 +60,7 @@ ctx.show(flow[["step", "records", "remaining", "meaning"]], "record-flow",
 # ## What does the record flow look like?
 
 # %%
-ctx.exhibit("EX-01", flow[["step", "fate", "rule", "records", "remaining"]], draw_flow(),
-            subtitle=f"All {len(ledger):,} input records, by fate and rule (removals in orange)",
-            note="Each record has exactly one fate; the removals add up to the input less the records kept.")
+ctx.exhibit("EX-01")
 
 # %% [markdown]
 # ## Which values could not be read, and which spellings were unknown?

@@ -37,7 +37,6 @@ seed = 20231  # bootstrap seed
 # %%
 from ta_analysis import metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.exhibits import binned_amounts, draw_binned
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
@@ -59,12 +58,7 @@ nb.say(f"{fees['orders']:,} class orders ({fees['claimants']:,} claimants) paid 
 # ## How are the unreimbursed amounts spread?
 
 # %%
-hist = binned_amounts(orders["unreimbursed_usd"], zero_label="Fully reimbursed")
-ctx.exhibit("EX-04", hist, draw_binned(xlabel="Customs fees left unreimbursed per order (USD)", ylabel="Orders"),
-            subtitle=f"Class orders with customs fees paid, n = {len(orders):,}",
-            note="Unreimbursed = max(fees paid - fees reimbursed, 0) in USD at the ECB rate of the order date. First bar "
-                 "(hatched): orders fully reimbursed. The last bar holds every order above the 99th percentile (its range "
-                 "is in the table).")
+ctx.exhibit("EX-04")
 
 # %% [markdown]
 # ## What share of fee-paying orders got nothing back?

@@ -40,7 +40,6 @@ seed = 20231  # bootstrap seed
 # %%
 from ta_analysis import metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.exhibits import draw_lines
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
@@ -72,9 +71,7 @@ nb.say(f"Only **{pct(refunded['estimate'])}** of never-delivered orders were ful
 
 # %%
 by_quarter = metrics.non_delivery_rate(ctx.cls, by="quarter", as_of=ctx.as_of)
-ctx.exhibit("EX-05", by_quarter[["group", "numerator", "denominator", "estimate", "ci_low", "ci_high", "small_group"]],
-            draw_lines(), subtitle=f"Class orders with a known delivery outcome, by quarter of order, n = {int(nd['denominator']):,}",
-            note="Non-delivery rate = never delivered / delivery outcome known. Band: 95% Wilson interval.")
+ctx.exhibit("EX-05")
 ctx.show(views.rate_table(by_quarter), "never-delivered-by-quarter",
          caption="Non-delivery rate by quarter of order (what Exhibit 5 plots)", labels={"group": "Quarter of order"})
 

@@ -39,7 +39,6 @@ seed = 20231  # bootstrap seed
 # %%
 from ta_analysis import config, damages, definitions, metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.exhibits import binned_amounts, draw_binned, draw_damages, draw_grouped_rates
 from ta_analysis.formatting import pct, usd
 
 ctx = nb.setup(globals(), notebook="05-class-certification")
@@ -66,7 +65,7 @@ ctx.show(members[["group", "members", "orders"]].replace({"group": {"class": "Cl
 # the loss is given per theory, and no order value is counted under two theories.
 
 # %%
-dmg = damages.damages_by_theory(ctx.cls, as_of=ctx.as_of, n_boot=ctx.draws, seed=ctx.seed)
+dmg = ctx.damages
 t = dmg["by_theory"]
 nd, rd, cf = t["non_delivery"], t["refund_denial"], t["customs_fees"]
 nb.say("\n".join([
@@ -92,11 +91,7 @@ nb.say("\n".join([
 
 # %%
 by_theory = damages.theory_table(dmg)
-ctx.exhibit("EX-09", by_theory[by_theory["theory"] != "Refund denial (requested amounts only)"], draw_damages(),
-            subtitle=f"Class members, n = {dmg['members']:,}; 95% intervals resample claimants ({ctx.draws:,} draws)",
-            note="Non-delivery: claims denied, short-paid or unanswered (no-claim, pending and withdrawn orders left out). "
-                 "Refund denial: hatched, an upper bound (order value where no refund was requested). Orders whose "
-                 f"amount could not be read ({dmg['unknown_orders']:,}) are left out, not counted as 0.")
+ctx.exhibit("EX-09")
 ctx.show(by_theory, "damages-by-theory", caption="Damages by liability theory (what Exhibit 9 plots), USD",
          labels={"theory": "Theory", "total_usd": "Total", "ci_low_usd": "95% CI low", "ci_high_usd": "95% CI high",
                  "members_with_loss": "Members with a loss", "orders_unknown": "Orders of unknown loss", "note": "Note"},
@@ -130,13 +125,7 @@ ctx.show(why.rename_axis("Why the uninjured show no loss").reset_index(), "uninj
          caption="Uninjured members by reason", count=list(why.columns))
 
 # %%
-per_member = damages.members_table(ctx.cls, as_of=ctx.as_of)
-known = per_member["total"].where(per_member["status"] != "unknown")
-ctx.exhibit("EX-07", binned_amounts(known, zero_label="No loss"), draw_binned(xlabel="Damages per class member, all theories (USD)", ylabel="Members"),
-            subtitle=f"Class members with a known loss or none, n = {int(known.notna().sum()):,} "
-                     f"({int(per_member['status'].eq('unknown').sum()):,} of unknown injury not shown)",
-            note="First bar (hatched): members with no loss. Bins of a round width up to the 99th percentile; the last "
-                 "bar holds every member above it (its range is in the table). Refund denial at its upper bound.")
+ctx.exhibit("EX-07")
 
 # %% [markdown]
 # ## Defence flags: which claims will the defence single out, and how much do they carry?
@@ -192,13 +181,7 @@ hidden = plotted[~plotted["shown"]]
 shown = plotted[plotted["shown"]]
 dens = shown.groupby("series", sort=False)["denominator"].sum()
 left_out = hidden.groupby("group_label", sort=True)["denominator"].sum()
-ctx.exhibit("EX-06", shown, draw_grouped_rates(),
-            subtitle=f"Resolved claims, n = {int(dens.get(views.RATE_SERIES[0], 0)):,}; orders with a known "
-                     f"delivery outcome, n = {int(dens.get(views.RATE_SERIES[1], 0)):,}",
-            note="Denied = claims denied / claims resolved; never delivered = orders never delivered / orders with a known "
-                 "outcome; each bar is labelled numerator/denominator. Whiskers: 95% Wilson intervals. Not shown (missing "
-                 "or under 30): " + (", ".join(f"{g} ({int(v)} records in the denominators)" for g, v in left_out.items())
-                                     or "none") + ".")
+ctx.exhibit("EX-06")
 ctx.show(shown[["series", "group_label", "numerator", "denominator", "estimate", "ci_low", "ci_high"]], "rates-by-buyer-type",
          caption="The two rates by buyer type (what Exhibit 6 plots)", labels={"group_label": "Buyer type", "estimate": "Estimate"})
 

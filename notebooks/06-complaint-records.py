@@ -38,7 +38,6 @@ seed = 20231  # bootstrap seed
 # %%
 from ta_analysis import metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.exhibits import Provenance, draw_stacked_counts
 from ta_analysis import coder
 from ta_analysis.formatting import fmt_rate, pct, usd
 
@@ -61,12 +60,7 @@ for f in csum["inputs"]:
 # %%
 by_quarter = views.complaints_by_quarter(complaints)
 disputes = int(complaints["purchase_dispute"].sum())
-ctx.exhibit("EX-08", by_quarter, draw_stacked_counts(),
-            subtitle=f"Purchase-dispute complaints, n = {disputes:,}",
-            note="Purchase disputes: CFPB issues 'Problem with a purchase shown on your statement' and 'Problem with a "
-                 "purchase or transfer'. Marketplace named: the narrative names Alibaba.com, AliExpress or Alipay "
-                 f"(codebook {coder.CODEBOOK_VERSION}; {coder.code_status()['marketplace_named']}).",
-            provenance=Provenance.from_complaints(csum, ctx.as_of.isoformat()))
+ctx.exhibit("EX-08")
 ctx.show(by_quarter.pivot(index="period", columns="series", values="count").rename_axis(columns=None).reset_index(),
          "disputes-by-quarter", caption="Purchase-dispute complaints by quarter received (what Exhibit 8 plots)",
          labels={"period": "Quarter received"})

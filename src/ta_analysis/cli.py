@@ -106,7 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="execute the notebooks and render the reports",
                        description="Execute the numbered notebooks on a processed folder and render "
-                                   "them as HTML reports (no code), with exhibits and an index page.")
+                                   "them as HTML reports (no code), with exhibits and an index page, PDFs, the declaration table, "
+                                   "the methods appendix and the tables in Excel.")
     p.add_argument("--processed", type=Path, required=True, help="folder written by 'ta-analysis clean'")
     p.add_argument("--out", type=_folder, required=True, help="output folder (e.g. reports)")
     p.add_argument("--as-of", type=_iso_date, help="as-of date (default: the cleaning run's)")
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="intake ids of the named plaintiffs (typicality; the bundled sample shows two examples when none are given)")
     p.add_argument("--draws", type=_draws, default=2000, help="bootstrap draws (default 2000)")
     p.add_argument("--seed", type=int, default=20231, help="bootstrap seed (default 20231)")
+    p.add_argument("--caption", help="the case caption, for the title page and the running head of report.pdf")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
     p = sub.add_parser("complaints", help="clean and code complaint-database exports",
@@ -207,11 +209,11 @@ def report_command(args: argparse.Namespace) -> int:
     """``ta-analysis report``: execute the notebooks and render the reports."""
     from ta_analysis.render import NotebookFailed, report
 
-
     try:
         index = report(args.processed, args.out, as_of=args.as_of, class_start=args.class_start,
                        class_end=args.class_end, named_plaintiffs=args.named_plaintiffs, draws=args.draws,
-                       seed=args.seed, progress=not args.quiet, complaints_dir=args.complaints)
+                       seed=args.seed, progress=not args.quiet, complaints_dir=args.complaints,
+                       caption=args.caption)
     except NotebookFailed as exc:
         print(f"ta-analysis: report failed: {exc}; the previous reports in {args.out} are unchanged",
               file=sys.stderr)

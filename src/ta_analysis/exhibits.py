@@ -95,6 +95,11 @@ def _save(fig: plt.Figure, base: Path) -> list[Path]:
     return files
 
 
+def exhibit_title(exhibit_id: str) -> str:
+    """ "Exhibit 7. Damages per class member, all theories together": its number and registered title."""
+    return f"Exhibit {exhibit_id[3:].lstrip('0')}. {registry().loc[exhibit_id, 'title']}"
+
+
 def make_exhibit(
     exhibit_id: str,
     data: pd.DataFrame,
@@ -131,7 +136,7 @@ def make_exhibit(
                     transform=ax.transAxes)
         else:
             draw(ax, data)
-        title = textwrap.fill(f"Exhibit {exhibit_id[3:].lstrip('0')}. {entry['title']}", 72)
+        title = textwrap.fill(exhibit_title(exhibit_id), 72)
         fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
         ax.set_title(subtitle, fontsize=10, fontweight="normal", loc="left", color="#333333")
         source = (f"Source: {provenance.source} (input SHA-256 {provenance.input_sha256[:12]}...), as of "

@@ -39,6 +39,7 @@ PARAMETERS: dict[str, tuple[str, Callable[[object], bool]]] = {
 }
 IGNORED = {"In", "Out", "get_ipython", "exit", "quit", "open", "ctx"}
 NUM = ' style="text-align:right"'
+NUMERIC_KINDS = ("count", "money", "percent", "pvalue", "number")  # aligned right; the rest (words) left
 TABLE_HEAD = 15  # rows of a long table shown in a report (the rest is linked)
 
 
@@ -133,10 +134,9 @@ class Context:
         a ``.json`` beside it (the workbook's sheet); a table longer than ``head`` + 5 rows shows its
         first ``head`` rows here and links the rest. A table too wide for a page gives ``summary``
         (its cells already text, in a page's width) to show instead, and is linked whole."""
-        import json
-
         from IPython.display import HTML, display
 
+        from ta_analysis import workbook
         from ta_analysis.formatting import people_cells, table_spec
 
         if not self.notebook:
@@ -144,16 +144,8 @@ class Context:
         t = table.reset_index(drop=not _has_named_index(table))
         spec = table_spec(t, labels=labels, **kinds)
         self.tables_shown += 1
-        stem = f"{self.tables_shown:02d}-{name}"
-        folder = self.output_dir.parent / "tables" / self.notebook
-        folder.mkdir(parents=True, exist_ok=True)
-        t.rename(columns={c["column"]: c["label"] for c in spec}).to_csv(folder / f"{stem}.csv", index=False,
-                                                                          lineterminator="\n")
-        (folder / f"{stem}.json").write_text(json.dumps(
-            {"notebook": self.notebook, "number": self.tables_shown, "name": name, "caption": caption,
-             "rows": int(len(t)), "columns": [{**c, "column": c["label"]} for c in spec]}, indent=2) + "\n",
-            encoding="utf-8")
-        link = f"tables/{self.notebook}/{stem}.csv"
+        kept = workbook.keep(self.output_dir.parent / "tables", self.notebook, self.tables_shown, name, caption, t, spec)
+        link = f"tables/{self.notebook}/{kept.name}"
         where = f'<a href="{link}">{link}</a> (and in <code>tables.xlsx</code>)'
         if summary is not None:
             text = summary.reset_index(drop=True)
@@ -167,17 +159,28 @@ class Context:
             page = table_html(people_cells(t, spec), spec, caption)
         display(HTML(page))
 
-    def exhibit(self, exhibit_id: str, data: pd.DataFrame, draw, *, subtitle: str, note: str = "",
-                provenance: Provenance | None = None) -> None:
-        """Write an exhibit (four files and a manifest entry) and show it; ``provenance`` defaults to
-        the intake's (complaint exhibits pass :meth:`Provenance.from_complaints`)."""
-        from IPython.display import Image, display
+    @cached_property
+    def damages(self) -> dict:
+        """The damages by theory with their bootstrap intervals (computed once per run)."""
+        from ta_analysis.damages import damages_by_theory
 
-        fig = make_exhibit(exhibit_id, data, draw, subtitle=subtitle, provenance=provenance or self.provenance,
-                           out_dir=self.output_dir, note=note)
+        return damages_by_theory(self.cls, as_of=self.as_of, n_boot=self.draws, seed=self.seed)
+
+    def exhibit(self, exhibit_id: str, *, show: bool = True) -> None:
+        """Draw an exhibit from its recipe (:mod:`ta_analysis.recipes`, the code its replication
+        bundle runs too), write its four files, its manifest entry and its bundle, and show it as a
+        numbered figure whose caption names its files. With ``show`` False (a bundle's redraw) only the four files and the manifest entry are written."""
+        from IPython.display import HTML, display
+
+        from ta_analysis.recipes import RECIPES, write_bundle
+
+        recipe = RECIPES[exhibit_id](self)
+        fig = make_exhibit(exhibit_id, recipe.data, recipe.draw, subtitle=recipe.subtitle,
+                           provenance=recipe.provenance or self.provenance, out_dir=self.output_dir, note=recipe.note)
         plt.close(fig)
-        png = sorted(self.output_dir.glob(f"{exhibit_id}-*.png"))[0]
-        display(Image(filename=str(png), width=800))
+        if show:
+            write_bundle(self, exhibit_id, recipe)
+            display(HTML(exhibit_html(exhibit_id, self.output_dir)))
 
 
 def setup(namespace: dict, notebook: str = "") -> Context:
@@ -198,11 +201,28 @@ def setup(namespace: dict, notebook: str = "") -> Context:
                    list(p["named_plaintiffs"]), Path(p["complaints_dir"]), notebook)
 
 
+def exhibit_html(exhibit_id: str, folder: Path) -> str:
+    """An exhibit as a figure for a page: its PNG (embedded), its number and title as the caption
+    and alt text, and links to its files (relative to the report, beside ``exhibits/``)."""
+    import base64
+    import html
+
+    from ta_analysis.exhibits import exhibit_title, registry
+
+    stem = f"{exhibit_id}-{registry().loc[exhibit_id, 'slug']}"
+    title = html.escape(exhibit_title(exhibit_id))
+    png = base64.b64encode((folder / f"{stem}.png").read_bytes()).decode("ascii")
+    files = ", ".join(f'<a href="exhibits/{stem}.{k}">{k.upper()}</a>' for k in ("png", "svg", "pdf"))
+    return (f'<figure class="exhibit" id="{exhibit_id}"><img alt="{title}" width="800" '
+            f'src="data:image/png;base64,{png}"><figcaption>{title}. Files: {files}; the table behind it: '
+            f'<a href="exhibits/{stem}.csv">{stem}.csv</a>.</figcaption></figure>')
+
+
 def table_html(cells: pd.DataFrame, spec: list[dict], caption: str) -> str:
     """A table for people as HTML: a caption, labelled headers, numbers aligned right, no index."""
     import html
 
-    right = [c["kind"] not in ("text", "flag", "date") for c in spec]
+    right = [c["kind"] in NUMERIC_KINDS for c in spec]
     head = "".join(f'<th{NUM if r else ""}>{html.escape(c)}</th>' for c, r in zip(cells.columns, right))
     body = "\n".join("<tr>" + "".join(f'<td{NUM if r else ""}>{html.escape(v)}</td>' for v, r in zip(row, right))
                      + "</tr>" for row in cells.itertuples(index=False))

@@ -41,13 +41,15 @@ def package_version() -> str:
 
 
 def git_commit() -> str | None:
-    """The commit of the code, with ``-dirty`` when the work tree has changes; None outside git."""
+    """The commit of the code, with ``-dirty`` when anything in the repository differs from it (a
+    changed or new file anywhere but in what ``.gitignore`` leaves out: code, notebooks, vocabularies,
+    the lock file); None outside git."""
     try:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
                               text=True, timeout=10)
         if head.returncode != 0:
             return None
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", "src"],
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=normal"],
                                cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=10)
         return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
     except (OSError, subprocess.SubprocessError):
@@ -60,6 +62,16 @@ def lock_sha256() -> str | None:
 
     lock = PROJECT_ROOT / "requirements.lock"
     return hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else None
+
+
+def locked_packages() -> dict[str, str]:
+    """Every package ``requirements.lock`` pins, with its version (empty outside a checkout)."""
+    import re
+
+    lock = PROJECT_ROOT / "requirements.lock"
+    if not lock.exists():
+        return {}
+    return dict(re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", lock.read_text(encoding="utf-8"), re.M))
 
 
 def _csv_table(df: pd.DataFrame, dates: tuple[str, ...] = ()):

@@ -23,7 +23,7 @@ from typing import Iterator
 
 import nbformat
 
-from ta_analysis import config
+from ta_analysis import appendix, config, pdf
 from ta_analysis.errors import InputError
 from ta_analysis.outputs import MANIFEST, check_out_dir, locked_file, to_json_bytes
 from ta_analysis.read import sha256_file
@@ -65,11 +65,14 @@ def cell_seconds(nb: nbformat.NotebookNode) -> list[tuple[int, float, str]]:
 
 
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop run timestamps and durations so the same run gives the same file."""
+    """Drop run timestamps and durations, and fix the random id papermill gives the cell it injects,
+    so the same run gives the same file."""
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "injected-parameters"
     return nb
 
 
@@ -103,7 +106,28 @@ def to_html(nb: nbformat.NotebookNode) -> str:
     body, _ = exporter.from_notebook_node(nb)
     # The template loads require.js and MathJax from a CDN; the reports use neither, and a page
     # for a court file must open offline and print the same anywhere.
-    return re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', "", body)
+    body = re.sub(r'<script[^>]*\bsrc="https?://[^"]*"[^>]*>\s*</script>\s*', "", body)
+    return body.replace("</head>", f"<style>{BROWSER_PRINT_CSS}</style>\n</head>", 1)
+
+
+BROWSER_PRINT_CSS = """
+@page { size: Letter; margin: 1.6cm 1.5cm 1.8cm;
+  @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; } }
+@media print {
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon, .jp-Cell-outputWrapper { overflow: visible !important; }
+  table.people { font-size: 8pt; width: 100%; }
+  table.people td, table.people th { overflow-wrap: anywhere; }
+  thead { display: table-header-group; }
+  tr, figure { break-inside: avoid; }
+  h1, h2, h3 { break-after: avoid; }
+  figure.exhibit { break-before: page; break-after: page; }
+  a.anchor-link { display: none; }
+}
+table.people caption { caption-side: top; text-align: left; font-weight: bold; }
+figure.exhibit img { max-width: 100%; height: auto; }
+"""
+"""What a report page adds to nbconvert's styles so that printing it from a browser loses nothing:
+page numbers, no scroll boxes, headings kept with what follows, no exhibit split."""
 
 
 def _title(nb: nbformat.NotebookNode) -> str:
@@ -135,13 +159,26 @@ their provenance, are in <code>exhibits/</code> (<code>exhibits.json</code> list
 <ol>
 {items}
 </ol>
+<h2>For a declaration or an expert report</h2>
+<ul>
+<li><a href="report.pdf">report.pdf</a>: every report in one document, with a title page, contents, page numbers,
+each exhibit on a page of its own, the declaration table and the methods appendix (each report is also a PDF of
+its own beside its page).</li>
+<li><a href="figures.csv">figures.csv</a>: the declaration table: each headline figure with its definition,
+numerator, denominator, estimate, interval and method, records unread, what was left out, and its exhibits.</li>
+<li><a href="methods.html">Methods appendix</a>: sources and their hashes, every exclusion rule with its count,
+the definitions, software versions, seeds, exchange rates, codebook and the numbered assumptions.</li>
+<li><a href="tables.xlsx">tables.xlsx</a>: every table of every report, numbers stored as numbers.</li>
+<li><a href="exhibits/exhibits.json">exhibits/exhibits.json</a>: each exhibit's files and their hashes, and the
+run's provenance.</li>
+</ul>
 </body></html>
 """
 
 
 def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_start=None, class_end=None,
            named_plaintiffs: list[str] | None = None, draws: int = 2000, seed: int = 20231,
-           complaints_dir: str | Path | None = None,
+           complaints_dir: str | Path | None = None, caption: str | None = None,
            progress: bool = True, notebook_dir: Path = config.NOTEBOOKS_DIR, timings: list | None = None) -> Path:
     """Execute and render every notebook into ``out_dir``; return the index page.
 
@@ -150,7 +187,8 @@ def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_
     existing ``out_dir`` must hold only what its last report wrote (its manifest says what): this
     never deletes anything it did not write. It may not be, or hold, the processed folder or
     ``data/raw``. With ``progress``, the seconds of each notebook are printed as it finishes;
-    ``timings`` (a list) receives every cell's seconds (see :func:`execute`).
+    ``timings`` (a list) receives every cell's seconds (see :func:`execute`). ``caption`` (the case
+    caption) heads the combined PDF's title page and every page after it.
     """
     complaints_dir = Path(complaints_dir) if complaints_dir else Path(processed_dir) / "complaints"
     out_dir = check_out_dir(out_dir, protected=(processed_dir, complaints_dir)).resolve()
@@ -160,11 +198,14 @@ def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     with locked_sibling(out_dir):
         _check_replaceable(out_dir)
-        for leftover in out_dir.parent.glob(f".{out_dir.name}-*-*"):  # a crashed run's staging or old folder
-            if leftover.is_dir() and (leftover.name.startswith(f".{out_dir.name}-staging-")
+        for leftover in out_dir.parent.glob(f".{out_dir.name}-*"):  # a crashed run's staging or old folder
+            if leftover.is_dir() and (leftover.name.startswith(f".{out_dir.name}-staging")
                                       or leftover.name.startswith(f".{out_dir.name}-old-")):
                 shutil.rmtree(leftover, ignore_errors=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-staging-", dir=out_dir.parent))
+        # One fixed staging name (the lock is held): the executed notebooks record it as their output
+        # folder, and the same run must give the same files.
+        stage = out_dir.parent / f".{out_dir.name}-staging"
+        stage.mkdir()
         try:
             left_out = _render_into(stage, processed, processed_dir, complaints_dir, notebook_dir, progress, timings,
                          {"as_of": as_of.isoformat() if as_of else None,
@@ -174,8 +215,12 @@ def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_
             h = headline_for(load_processed(processed_dir), as_of=as_of, class_start=class_start, class_end=class_end, n_boot=draws,
                              seed=seed)
             (stage / "headline.json").write_text(json.dumps(h, indent=2) + "\n", encoding="utf-8")
+            complaints = None if "06-complaint-records" in left_out else json.loads(
+                (complaints_dir / "complaints_summary.json").read_text(encoding="utf-8"))
+            write_appendix(stage, processed, h, complaints, processed_dir, complaints_dir, notebooks(notebook_dir))
             (stage / "index.html").write_text(index_html(_reports(stage), h, left_out), encoding="utf-8")
-            write_workbook(stage, load_processed(processed_dir, columns=["in_class"]), h)
+            write_workbook(stage, processed, h)
+            _timed("PDF", progress, lambda: write_pdfs(stage, caption or pdf.DEFAULT_CAPTION, h))
             _write_report_manifest(stage)
             _swap(stage, out_dir)
         finally:
@@ -225,9 +270,62 @@ def _render_into(stage: Path, processed, processed_dir, complaints_dir: Path, no
     return left_out
 
 
-DEFINED = ["class_rules", "never_delivered", "unreimbursed_fees", "refund_paid", "non_delivery_loss", "refund_due",
-           "refund_denial_loss", "customs_fee_loss", "subclasses", "defence_flags"]
-"""The definitions the workbook's first sheet quotes, in words, from their docstrings."""
+DECLARATION = "00-declaration"  # the tables/ folder of the declaration table (first in the workbook)
+
+
+def _timed(what: str, progress: bool, step) -> None:
+    started = time.perf_counter()
+    if progress:
+        print(f"{what} ...", file=sys.stderr, flush=True)
+    step()
+    if progress:
+        print(f"{what}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+
+
+def write_appendix(stage: Path, processed, h: dict, complaints: dict | None, processed_dir, complaints_dir: Path,
+                   notebook_paths: list[Path]) -> None:
+    """The run's provenance in ``exhibits/exhibits.json``, the declaration table (``figures.csv``,
+    and kept for the workbook) and the methods page (``methods.html``)."""
+    from ta_analysis import workbook
+    from ta_analysis.outputs import write_csv
+
+    prov = appendix.provenance(Path(processed_dir), complaints_dir if complaints else None, notebook_paths)
+    manifest_path = stage / "exhibits" / "exhibits.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {"exhibits": []}
+    manifest_path.parent.mkdir(exist_ok=True)
+    manifest_path.write_text(json.dumps({"run": prov, **{k: v for k, v in manifest.items() if k != "run"}},
+                                        indent=2, default=str) + "\n", encoding="utf-8")
+    table = appendix.figures(h)
+    spec = appendix.figures_spec()
+    write_csv(table.rename(columns={c["column"]: c["label"] for c in spec}), stage / "figures.csv")
+    workbook.keep(stage / "tables", DECLARATION, 1, "figures", "The headline figures, as a declaration cites them",
+                  table, spec)
+    body = appendix.methods_body(processed.cleaning, h, prov, complaints)
+    (stage / "methods.html").write_text(pdf.document("Methods appendix", "<h1>Methods appendix</h1>\n" + body),
+                                        encoding="utf-8")
+
+
+def write_pdfs(stage: Path, caption: str, h: dict) -> None:
+    """One PDF per report (``NN-name.pdf``) and the combined ``report.pdf``: a title page with the
+    caption, the contents, every report, the declaration table and the methods appendix."""
+    chapters = []
+    for page, title in _reports(stage):
+        nb = nbformat.read(str(stage / "notebooks" / page.replace(".html", ".ipynb")), as_version=4)
+        body = pdf.report_body(nb)
+        pdf.write_pdf(pdf.document(title, body, caption), stage / page.replace(".html", ".pdf"), stage)
+        chapters.append((page.removesuffix(".html"), title, body))
+    methods = (stage / "methods.html").read_text(encoding="utf-8")
+    methods = methods[methods.index("</h1>") + 5:methods.index("</body>")]
+    figures = appendix.figures_html(appendix.figures(h))
+    chapters += [("declaration", "Declaration table: the headline figures",
+                  "<p>Each headline figure with its definition, counts, interval and what was left out. The same "
+                  "table, its numbers unrounded, is <code>figures.csv</code>.</p>" + figures),
+                 ("methods", "Methods appendix", methods)]
+    inputs = "; ".join(f"{html.escape(i['file'])} ({i['rows']:,} records, SHA-256 {i['sha256'][:16]}...)"
+                       for i in h["inputs"])
+    subtitle = (f"Expert report: figures, exhibits and methods. As of {h['as_of']}; class period "
+                f"{h['class_start']} to {h['class_end']}.<br>Input: {inputs}.<br>{html.escape(h['caveat'])}")
+    pdf.write_pdf(pdf.combined(caption, subtitle, chapters), stage / "report.pdf", stage)
 
 
 def write_workbook(stage: Path, processed, headline: dict) -> None:
@@ -243,8 +341,8 @@ def write_workbook(stage: Path, processed, headline: dict) -> None:
               ("Exchange rates", str(c["fx_source"])), ("As of", str(headline.get("as_of", ""))),
               ("Bootstrap", str(headline["damages"]["method"]))]
     about += [(f"Definition: {name.replace('_', ' ')}", definitions.in_words(getattr(definitions, name)))
-              for name in DEFINED]
-    workbook.write(stage / "tables.xlsx", workbook.tables(stage / "tables", NOTEBOOK_ORDER), about)
+              for name in appendix.DEFINED]
+    workbook.write(stage / "tables.xlsx", workbook.tables(stage / "tables", [DECLARATION] + NOTEBOOK_ORDER), about)
 
 
 def _reports(stage: Path) -> list[tuple[str, str]]:

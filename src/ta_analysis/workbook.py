@@ -28,6 +28,22 @@ def sheet_name(meta: dict) -> str:
     return f"{meta['notebook'][:2]}.{meta['number']:02d} {meta['name']}"[:31]
 
 
+def keep(folder: Path, notebook: str, number: int, name: str, caption: str, table: pd.DataFrame,
+         spec: list[dict]) -> Path:
+    """Keep one table for the workbook: ``<folder>/<notebook>/NN-<name>.csv`` (labelled headers, the
+    numbers unformatted) and a ``.json`` of its caption and columns (label, kind, decimals).
+    ``spec`` is :func:`formatting.table_spec`'s, one entry per column of ``table``."""
+    stem = f"{number:02d}-{name}"
+    out = Path(folder) / notebook
+    out.mkdir(parents=True, exist_ok=True)
+    table.rename(columns={c["column"]: c["label"] for c in spec}).to_csv(out / f"{stem}.csv", index=False,
+                                                                         lineterminator="\n")
+    (out / f"{stem}.json").write_text(json.dumps(
+        {"notebook": notebook, "number": number, "name": name, "caption": caption, "rows": int(len(table)),
+         "columns": [{**c, "column": c["label"]} for c in spec]}, indent=2) + "\n", encoding="utf-8")
+    return out / f"{stem}.csv"
+
+
 def tables(folder: Path, order: list[str]) -> list[tuple[dict, pd.DataFrame]]:
     """The kept tables under ``folder`` (``tables/``), in notebook order, each as (meta, frame)."""
     out = []
