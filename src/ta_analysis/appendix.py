@@ -104,7 +104,7 @@ def figures(h: dict) -> pd.DataFrame:
                  "exhibits": "EX-04"})
     theories = [("non_delivery", "Damages: non-delivery", definitions.non_delivery_loss, "total",
                  lambda t: f"{t['unknown_orders']:,} orders of unknown loss; never-delivered orders with no claim "
-                           f"filed ({t['no_claim_orders']:,}), pending ({t['pending_orders']:,}) or withdrawn "
+                           f"known to be filed ({t['no_claim_orders']:,}), pending ({t['pending_orders']:,}) or withdrawn "
                            f"({t['withdrawn_orders']:,})"),
                 ("refund_denial", "Damages: refund denial (upper bound)", definitions.refund_denial_loss,
                  "total_upper_bound", lambda t: f"{t['unknown_orders']:,} orders of unknown loss"),
@@ -112,11 +112,16 @@ def figures(h: dict) -> pd.DataFrame:
                  lambda t: f"{t['unknown_orders']:,} orders of unknown loss")]
     for key, name, fn, total, left in theories:
         t = dmg["by_theory"][key]
+        # Unread inputs are counted per figure of the headline: the customs-fee theory has the fee
+        # total's; the other two theories' are counted together, in the damages total (F8).
+        unread = fees["unread"] if key == "customs_fees" else None
         rows.append({"name": name, "definition": in_words(fn), "unit": "USD", "numerator": None,
                      "denominator": t["members"], "counted_over": "class members with a loss under this theory",
                      "estimate": t[total], "ci_low": t["ci_low"], "ci_high": t["ci_high"],
-                     "interval_method": money_method, "unread_records": dmg["unread"]["records"],
-                     "records_considered": dmg["unread"]["of"], "left_out": left(t) + " (not counted as $0)",
+                     "interval_method": money_method, "unread_records": unread["records"] if unread else None,
+                     "records_considered": unread["of"] if unread else None,
+                     "left_out": left(t) + " (not counted as $0)" + ("" if unread else
+                                 "; records with an unread input are counted for all theories together, in F8"),
                      "exhibits": "EX-09"})
     rows.append({"name": "Damages, total (all theories)", "definition": in_words(damages.member_damages)
                  + " The total adds the three theories (refund denial at its upper bound); an order's loss counts "
@@ -132,6 +137,9 @@ def figures(h: dict) -> pd.DataFrame:
     for c, (_, kind) in FIGURE_COLUMNS.items():
         if kind == "count":
             out[c] = out[c].astype("Int64")
+    money = out["unit"] == "USD"  # to the cent (a bootstrap percentile carries float noise beyond it)
+    for c in ("estimate", "ci_low", "ci_high"):
+        out[c] = out[c].astype(float).where(~money, out[c].astype(float).round(2))
     return out[list(FIGURE_COLUMNS)]
 
 
@@ -164,7 +172,8 @@ def figures_html(table: pd.DataFrame) -> str:
                   + f"{figure_value(row, 'denominator')} {row['counted_over']}"),
                  ("Interval and method", row["interval_method"]),
                  ("Records unread", f"{figure_value(row, 'unread_records')} of {figure_value(row, 'records_considered')}"
-                                    " class records had an input to this figure that could not be read"),
+                                    " class records had an input to this figure that could not be read"
+                  if pd.notna(row["unread_records"]) else "counted for all theories together (F8)"),
                  ("Left out", row["left_out"]), ("Exhibits", row["exhibits"])]
         dl = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(str(v))}</dd>" for k, v in items)
         blocks.append(f'<section class="figure"><h3>{html.escape(row["figure"])}. {html.escape(row["name"])}</h3>'
@@ -197,8 +206,11 @@ def assumptions(j: Judgements = Judgements()) -> list[str]:
          if j.blank_refund_is_zero else "A blank refund amount is unknown."),
         ("A blank customs-fee reimbursement is nothing reimbursed." if j.blank_reimbursement_is_zero
          else "A blank customs-fee reimbursement is unknown."),
-        "Never-delivered orders with no claim filed " + ("enter" if j.no_claim_non_delivery_in else "are left out of")
-        + " the non-delivery total; those whose claim was withdrawn " + ("enter it." if j.withdrawn_in else "are left out of it."),
+        "The non-delivery total counts never-delivered orders whose claim was denied, short-paid or unanswered"
+        + "".join(f"; {what} {'enter it' if flag else 'are left out of it (and counted on their own)'}" for what, flag in
+                  (("orders with no claim filed, or whose claim status is not known", j.no_claim_non_delivery_in),
+                   ("orders whose claim was withdrawn", j.withdrawn_in)))
+        + "; orders whose claim is pending are left out of it (and counted on their own).",
         ("The refund-denial total takes the order value where no refund was requested: an upper bound."
          if j.refund_denial_upper_bound else "The refund-denial total counts requested amounts only."),
         "An amount, date or category that could not be read is unknown, never zero: the record is kept, the value "
@@ -248,7 +260,9 @@ def methods_body(cleaning: dict, h: dict, prov: dict, complaints: dict | None) -
                 ["Exchange rates", str(cleaning["fx_source"])],
                 ["Narrative codebook", prov["codebook_version"]]]
     code = [["ta-analysis", prov["package_version"]],
-            ["Commit", (prov["git_commit"] or "unknown (not run from a git checkout)")
+            ["Cleaning run", f"ta-analysis {cleaning['package_version']}, commit {cleaning['git_commit'] or 'unknown'} "
+                             "(the processed folder; the reports name this one)"],
+            ["Report run commit", (prov["git_commit"] or "unknown (not run from a git checkout)")
              + (" (the working tree differed from this commit)" if (prov["git_commit"] or "").endswith("-dirty") else "")],
             ["Python", prov["python"]],
             ["requirements.lock SHA-256", prov["lock_sha256"] or "unknown"],

@@ -131,8 +131,10 @@ class ClassDefinition:
 
 
 def class_rules(f: pd.DataFrame, definition: ClassDefinition) -> pd.Series:
-    """Per record, the class rules (:data:`CLASS_RULES`) it fails, ';'-joined in that order
-    ('' when it fails none: the record is in the class)."""
+    """Per record, the class rules (:data:`CLASS_RULES`) it fails, in that order; a record that
+    fails none is in the class.
+
+    Written ';'-joined ('' for none)."""
     country = f["claimant_country"]
     ta = f["trade_assurance"]
     od = f["order_date"]
@@ -232,8 +234,10 @@ def refund_paid(f: pd.DataFrame, *, blank_is_zero: bool = True) -> pd.Series:
     """The refund paid on an order, in USD; missing where it is unknown. A full refund whose
     amount is blank or unreadable refunded the order value; a blank or unreadable partial refund
     is unknown; on any other claim (denied, unanswered, pending, withdrawn, none) a blank refund is
-    no refund (0) and an unreadable one is unknown. With ``blank_is_zero`` False (a sensitivity),
-    a blank refund is unknown too."""
+    no refund (0) and an unreadable one is unknown. The sensitivity table also counts a blank refund
+    as unknown.
+
+    ``blank_is_zero`` False counts a blank refund as unknown."""
     outcome = f["claim_outcome"]  # categorical or text: compared, never rewritten
     paid = f["refund_amount_usd"].astype("float64")
     blank = f["refund_amount"].isna() & ~unreadable(f, "refund_amount")
@@ -373,9 +377,15 @@ def mark_class(f: pd.DataFrame, definition: ClassDefinition, as_of: date | None 
 
 def in_words(obj: object) -> str:
     """A definition function's or class's docstring, its first paragraph as plain text (what the
-    reports quote)."""
+    reports quote): pointers to the code dropped or in words, no code names.
+
+    >>> in_words(subclasses).split(". ")[1]
+    'Refund denial: the claim was denied or only partly refunded'
+    """
     import re
 
     text = " ".join(inspect.getdoc(obj).split("\n\n")[0].split())
-    text = re.sub(r":(?:data|func|class|meth|mod):`~?([^`]+)`", lambda m: m.group(1).split(".")[-1], text)
-    return re.sub(r"``([^`]+)``|\*([^*]+)\*", lambda m: m.group(1) or m.group(2), text)
+    # A bracketed pointer to the code, "(:data:`SHORT_PAID`)", says nothing the sentence does not: dropped.
+    text = re.sub(r"\s*\(:(?:data|func|class|meth|mod):`[^`]+`(?:, the ``[^`]+`` column)?\)", "", text)
+    text = re.sub(r":(?:data|func|class|meth|mod):`~?([^`]+)`", lambda m: m.group(1).split(".")[-1].replace("_", " "), text)
+    return re.sub(r"``([^`]+)``|\*([^*]+)\*", lambda m: (m.group(1) or "").replace("_", " ") or m.group(2), text)

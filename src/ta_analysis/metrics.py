@@ -191,7 +191,9 @@ def non_delivery_rate(df: pd.DataFrame, by: str | list[str] | None = None, *, as
                       min_n: int = MIN_N, population_name: str = "class", n_boot: int = 0,
                       seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Orders never delivered / orders whose delivery outcome is known (judged on the day each order
-    was reported, :func:`definitions.never_delivered`)."""
+    was reported).
+
+    Never delivered and known: :func:`definitions.never_delivered`."""
     nd = delivery_outcome(df, judgements)
     return _rate(df, "non_delivery_rate", "commonality", population_name, by, method, min_n,
                  nd.fillna(False).astype(bool), nd.notna(), _delivery_left_out(df, nd, judgements), n_boot, seed)

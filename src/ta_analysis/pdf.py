@@ -41,8 +41,9 @@ table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; font-size: 7
 caption { caption-side: top; text-align: left; font-weight: bold; font-size: 8.5pt; padding-bottom: .3em; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
-th, td { padding: 2pt 4pt; border-bottom: .5pt solid #bbb; vertical-align: top; overflow-wrap: anywhere;
+th, td { padding: 2pt 4pt; border-bottom: .5pt solid #bbb; vertical-align: top; overflow-wrap: break-word;
   text-align: left; }
+td code { overflow-wrap: anywhere; }
 th { border-bottom: 1pt solid #333; }
 td.num, th.num, td[style*="right"], th[style*="right"] { text-align: right; }
 td.num, td[style*="right"] { white-space: nowrap; }

@@ -180,7 +180,7 @@ sys.exit(redraw(Path(__file__).parent, *sys.argv[1:]))
 def write_bundle(ctx, exhibit_id: str, recipe: Recipe) -> Path:
     """The exhibit's replication bundle, ``<exhibits>/<id>/`` (after its files were written)."""
     from ta_analysis import anonymise
-    from ta_analysis.outputs import lock_sha256, write_csv
+    from ta_analysis.outputs import git_commit, lock_sha256, package_version, write_csv
     from ta_analysis.read import sha256_file
 
     folder = ctx.output_dir / exhibit_id
@@ -193,7 +193,9 @@ def write_bundle(ctx, exhibit_id: str, recipe: Recipe) -> Path:
         "parameters": {"as_of": ctx.as_of.isoformat(), "class_start": ctx.definition.class_start.isoformat(),
                        "class_end": ctx.definition.class_end.isoformat(), "draws": ctx.draws, "seed": ctx.seed,
                        "named_plaintiffs": ctx.named_plaintiffs},
+        "inputs": [{"file": i["file"], "sha256": i["sha256"]} for i in ctx.cleaning["inputs"]],
         "intake_parquet_sha256": sha256_file(ctx.processed.path / "intake.parquet"),
+        "package_version": package_version(), "git_commit": git_commit(),
         "requirements_lock_sha256": lock_sha256(),
         "rows": {"file": "rows.csv", "records": int(len(recipe.rows)), "columns": list(recipe.rows.columns)},
         "files_sha256": {f"{stem}.{k}": sha256_file(ctx.output_dir / f"{stem}.{k}") for k in ("png", "svg", "pdf", "csv")},
