@@ -39,7 +39,7 @@ seed = 20231  # bootstrap seed
 # %%
 from ta_analysis import config, damages, definitions, metrics, views
 from ta_analysis import notebook as nb
-from ta_analysis.formatting import pct, usd
+from ta_analysis.formatting import ordinal, pct, usd
 
 ctx = nb.setup(globals(), notebook="05-class-certification")
 nb.say(nb.provenance_text(ctx))
@@ -214,9 +214,9 @@ else:
             continue
         under = [damages.THEORY_LABELS[th].lower() for th in damages.THEORIES if r[f"under_{th}"]]
         nb.say(f"- Intake `{r['intake_id']}` ({int(r['orders'])} class order(s)): total loss {usd(r['total_usd'])}, at the "
-               f"{r['total_percentile']:.0f}th percentile of class members (median {usd(r['class_median_total_usd'])}); "
-               f"claims fall under the class's {', '.join(under) or 'no'} theory(ies): "
-               + "; ".join(f"{damages.THEORY_LABELS[th]} {usd(r[f'{th}_usd'])} ({r[f'{th}_percentile']:.0f}th percentile)"
+               f"{ordinal(r['total_percentile'])} percentile of class members (median {usd(r['class_median_total_usd'])}); "
+               f"claims fall under the class's {', '.join(under) or 'no'} {'theory' if len(under) == 1 else 'theories'}: "
+               + "; ".join(f"{damages.THEORY_LABELS[th]} {usd(r[f'{th}_usd'])} ({ordinal(r[f'{th}_percentile'])} percentile)"
                            for th in damages.THEORIES) + ".")
 
 # %% [markdown]

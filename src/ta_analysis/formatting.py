@@ -157,3 +157,14 @@ def people_cells(df, spec: list[dict]):
     import pandas as pd
 
     return pd.DataFrame({c["label"]: [cell(v, c["kind"], c["decimals"]) for v in df[c["column"]]] for c in spec})
+
+
+def ordinal(x: float) -> str:
+    """A rank in words' form: 1st, 2nd, 3rd, 11th, 63rd (rounded to a whole number).
+
+    >>> [ordinal(v) for v in (1, 2, 3, 4, 11, 12, 13, 21, 63.4, 91, 82, 100)]
+    ['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '63rd', '91st', '82nd', '100th']
+    """
+    n = int(round(x))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
