@@ -234,7 +234,7 @@ def methods_body(cleaning: dict, h: dict, prov: dict, complaints: dict | None) -
     from ta_analysis.views import STEP_TEXT
 
     sources = [[i["file"], "intake export", f"{i['rows']:,}", i["sha256"]] for i in cleaning["inputs"]]
-    sources += [["intake.parquet", "cleaned intake (ta-analysis clean)", f"{sum(cleaning['fates'].values()) - cleaning['fates'].get('quarantined', 0) - cleaning['fates'].get('duplicate', 0):,}",
+    sources += [["intake.parquet", "cleaned intake (ta-analysis clean)", f"{cleaning['fates']['kept'] + cleaning['fates']['excluded']:,}",
                  prov["processed_sha256"]["intake.parquet"]]]
     if complaints:
         sources += [[i["file"], f"complaint export ({i['source']})", f"{i['records']:,}", i["sha256"]]

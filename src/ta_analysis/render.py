@@ -217,10 +217,11 @@ def report(processed_dir: str | Path, out_dir: str | Path, *, as_of=None, class_
             (stage / "headline.json").write_text(json.dumps(h, indent=2) + "\n", encoding="utf-8")
             complaints = None if "06-complaint-records" in left_out else json.loads(
                 (complaints_dir / "complaints_summary.json").read_text(encoding="utf-8"))
-            write_appendix(stage, processed, h, complaints, processed_dir, complaints_dir, notebooks(notebook_dir))
+            table, methods = write_appendix(stage, processed, h, complaints, processed_dir, complaints_dir,
+                                            notebooks(notebook_dir))
             (stage / "index.html").write_text(index_html(_reports(stage), h, left_out), encoding="utf-8")
             write_workbook(stage, processed, h)
-            _timed("PDF", progress, lambda: write_pdfs(stage, caption or pdf.DEFAULT_CAPTION, h))
+            _timed("PDF", progress, lambda: write_pdfs(stage, caption or pdf.DEFAULT_CAPTION, h, table, methods))
             _write_report_manifest(stage)
             _swap(stage, out_dir)
         finally:
@@ -283,9 +284,10 @@ def _timed(what: str, progress: bool, step) -> None:
 
 
 def write_appendix(stage: Path, processed, h: dict, complaints: dict | None, processed_dir, complaints_dir: Path,
-                   notebook_paths: list[Path]) -> None:
+                   notebook_paths: list[Path]) -> tuple:
     """The run's provenance in ``exhibits/exhibits.json``, the declaration table (``figures.csv``,
-    and kept for the workbook) and the methods page (``methods.html``)."""
+    and kept for the workbook) and the methods page (``methods.html``); return the table and the
+    page's body (for the PDF)."""
     from ta_analysis import workbook
     from ta_analysis.outputs import write_csv
 
@@ -303,9 +305,10 @@ def write_appendix(stage: Path, processed, h: dict, complaints: dict | None, pro
     body = appendix.methods_body(processed.cleaning, h, prov, complaints)
     (stage / "methods.html").write_text(pdf.document("Methods appendix", "<h1>Methods appendix</h1>\n" + body),
                                         encoding="utf-8")
+    return table, body
 
 
-def write_pdfs(stage: Path, caption: str, h: dict) -> None:
+def write_pdfs(stage: Path, caption: str, h: dict, table, methods: str) -> None:
     """One PDF per report (``NN-name.pdf``) and the combined ``report.pdf``: a title page with the
     caption, the contents, every report, the declaration table and the methods appendix."""
     chapters = []
@@ -314,9 +317,7 @@ def write_pdfs(stage: Path, caption: str, h: dict) -> None:
         body = pdf.report_body(nb)
         pdf.write_pdf(pdf.document(title, body, caption), stage / page.replace(".html", ".pdf"), stage)
         chapters.append((page.removesuffix(".html"), title, body))
-    methods = (stage / "methods.html").read_text(encoding="utf-8")
-    methods = methods[methods.index("</h1>") + 5:methods.index("</body>")]
-    figures = appendix.figures_html(appendix.figures(h))
+    figures = appendix.figures_html(table)
     chapters += [("declaration", "Declaration table: the headline figures",
                   "<p>Each headline figure with its definition, counts, interval and what was left out. The same "
                   "table, its numbers unrounded, is <code>figures.csv</code>.</p>" + figures),
